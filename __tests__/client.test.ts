@@ -1,0 +1,121 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiClient } from '../src/api/client.js';
+import { ApiError } from '../src/api/errors.js';
+
+type Reply = (req: IncomingMessage, res: ServerResponse) => void;
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => (_req, res) => {
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+};
+
+let server: Server;
+let replies: Reply[] = [];
+let seen: IncomingMessage[] = [];
+let waits: number[] = [];
+let logs: string[] = [];
+let baseUrl: URL;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push(req);
+    const reply = replies.shift() ?? json(500, { status: 500, error: 'no reply queued' });
+    reply(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}`);
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+beforeEach(() => {
+  replies = [];
+  seen = [];
+  waits = [];
+  logs = [];
+});
+
+function client(overrides: Partial<ConstructorParameters<typeof ApiClient>[0]> = {}): ApiClient {
+  return new ApiClient({
+    baseUrl,
+    authorization: 'Basic dGVzdDp0ZXN0',
+    userAgent: 'clickhouse-cloud-action/test',
+    timeoutMs: 2000,
+    maxAttempts: 3,
+    log: (line) => logs.push(line),
+    sleep: async (ms) => void waits.push(ms),
+    ...overrides,
+  });
+}
+
+const ok = json(200, { status: 200, requestId: 'f5a4b1c2-0000-4000-8000-000000000001', result: { id: 1 } });
+
+describe('ApiClient', () => {
+  test('sends basic auth, the User-Agent and JSON, and unwraps the envelope', async () => {
+    replies = [ok];
+    const response = await client().post<{ id: number }>('/v1/thing', { a: 1 });
+    expect(response).toEqual({ httpStatus: 200, requestId: 'f5a4b1c2-0000-4000-8000-000000000001', result: { id: 1 } });
+    expect(seen[0]?.headers).toMatchObject({ authorization: 'Basic dGVzdDp0ZXN0', 'user-agent': 'clickhouse-cloud-action/test', 'content-type': 'application/json' });
+  });
+
+  test('a GET is retried after a 503, logging the reason and the wait once', async () => {
+    replies = [json(503, { status: 503, error: 'SERVICE_UNAVAILABLE' }), ok];
+    await expect(client().get('/v1/thing')).resolves.toMatchObject({ httpStatus: 200 });
+    expect(seen).toHaveLength(2);
+    expect(logs).toEqual([expect.stringMatching(/^Attempt 1\/3 of GET \/v1\/thing failed \(HTTP 503\); retrying in \d\.\d s\.$/)]);
+  });
+
+  test('a POST that may have been carried out is not re-sent blindly', async () => {
+    replies = [json(502, { status: 502, error: 'BAD_GATEWAY' }), ok];
+    await expect(client().post('/v1/thing', {})).rejects.toMatchObject({ status: 502, apiError: 'BAD_GATEWAY' });
+    expect(seen).toHaveLength(1);
+  });
+
+  test('an ambiguous POST asks the operation, which can settle it with what it found', async () => {
+    replies = [json(500, { status: 500, error: 'INTERNAL' })];
+    const found = { httpStatus: 200, requestId: 'r', result: { id: 7 } };
+    await expect(client().post('/v1/thing', {}, async () => found)).resolves.toBe(found);
+    expect(seen).toHaveLength(1);
+  });
+
+  test('a 429 waits for the rate-limit window to reset, then retries', async () => {
+    replies = [json(429, { error: 'TOO_MANY_REQUESTS' }, { 'X-RateLimit-Reset': '2.5', 'X-RateLimit-Remaining': '0' }), ok];
+    await expect(client().post('/v1/thing', {})).resolves.toMatchObject({ httpStatus: 200 });
+    expect(waits[0]).toBeGreaterThanOrEqual(2500);
+    expect(waits[0]).toBeLessThan(2800);
+  });
+
+  test('a used-up window makes the next request wait instead of earning a 429', async () => {
+    replies = [json(200, { status: 200, requestId: 'r', result: [] }, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': '4' }), ok];
+    const c = client();
+    await c.get('/v1/a');
+    await c.get('/v1/b');
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(3000);
+  });
+
+  test.each([400, 401, 403, 404])('HTTP %d is final, with the API error text and request id', async (status) => {
+    replies = [json(status, { status, error: 'BAD_REQUEST: nope', requestId: 'abc' })];
+    const error = (await client().get('/v1/thing').catch((e: unknown) => e)) as ApiError;
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toBe(`ClickHouse Cloud API answered HTTP ${status} to GET /v1/thing: BAD_REQUEST: nope (request id abc)`);
+    expect(seen).toHaveLength(1);
+  });
+
+  test('after the last attempt the error says how many were made', async () => {
+    replies = [0, 1, 2].map(() => json(500, { status: 500, error: 'INTERNAL_ERROR' }));
+    await expect(client().get('/v1/thing')).rejects.toThrow('ClickHouse Cloud API answered HTTP 500 to GET /v1/thing after 3 attempts: INTERNAL_ERROR');
+    expect(seen).toHaveLength(3);
+    expect(waits).toHaveLength(2);
+  });
+
+  test('a slow answer hits the deadline', async () => {
+    replies = [(_req, res) => setTimeout(() => ok(_req, res), 500)];
+    await expect(client({ timeoutMs: 100, maxAttempts: 1 }).get('/v1/slow')).rejects.toThrow('ClickHouse Cloud API could not be reached to GET /v1/slow: no answer within 0.1 s');
+  });
+
+  test('an API base URL with a path keeps it as a prefix', async () => {
+    replies = [ok];
+    await client({ baseUrl: new URL('/gateway/', baseUrl) }).get('/v1/x');
+    expect(seen[0]?.url).toBe('/gateway/v1/x');
+  });
+});

@@ -1,0 +1,35 @@
+import { afterAll, beforeAll, beforeEach } from '@jest/globals';
+import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/server.js';
+
+/**
+ * One emulator per test file, its requests cleared before each test. Returns a getter, since
+ * the emulator exists only once beforeAll has run.
+ */
+export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
+  let emulator: Emulator | undefined;
+  beforeAll(async () => {
+    emulator = await startEmulator(options);
+  });
+  afterAll(async () => emulator?.close());
+  beforeEach(() => emulator?.clearRequests());
+  return () => {
+    if (!emulator) throw new Error('the emulator has not started');
+    return emulator;
+  };
+}
+
+/** The inputs a workflow step would pass to reach this emulator with its admin key. */
+export function stepInputs(emulator: Emulator, inputs: Record<string, string> = {}): Record<string, string> {
+  return {
+    organization: emulator.organizationId,
+    'api-key-id': emulator.adminKey.keyId,
+    'api-key-secret': emulator.adminKey.secret,
+    'api-url': emulator.url,
+    ...inputs,
+  };
+}
+
+/** Requests that reached the API proper (not the emulator's control routes). */
+export function apiRequests(emulator: Emulator) {
+  return emulator.requests.filter((request) => request.path.startsWith('/v1/'));
+}

@@ -1,0 +1,73 @@
+/**
+ * `npm run demo`: every operation of the bundled action against the built-in emulator, run the
+ * way the GitHub runner runs it (main step, then post step). No credentials needed. Secrets in
+ * the outputs are shown as *** (as the runner's log masking would).
+ */
+import { runStep, type StepRun } from './runner.js';
+import { type Emulator, startEmulator } from './server.js';
+
+interface Scenario {
+  title: string;
+  inputs: (emulator: Emulator) => Record<string, string>;
+}
+
+const scenarios: Scenario[] = [
+  {
+    title: 'create-key: an ephemeral key for this job, revoked by the post step',
+    inputs: () => ({ operation: 'create-key', roles: 'developer', 'expire-at': '2h', 'ip-access-list': '127.0.0.1 runner' }),
+  },
+  {
+    title: 'create-key with local-secret: the secret is made on the runner and never crosses the network',
+    inputs: () => ({ operation: 'create-key', 'local-secret': 'true', body: 'state: enabled\nroles: [query_endpoints]' }),
+  },
+  {
+    title: 'create-key with a bad input: fails before any request',
+    inputs: () => ({ operation: 'create-key', roles: 'superuser' }),
+  },
+];
+
+function masked(run: StepRun, text: string): string {
+  const secrets = run.stdout.split('\n').flatMap((line) => (line.startsWith('::add-mask::') ? [line.slice('::add-mask::'.length)] : []));
+  return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
+}
+
+/** The runner shows a step's log without its workflow commands, and the summary rendered. */
+function printStep(label: string, run: StepRun): void {
+  console.log(`  ${label} (exit ${run.exitCode})`);
+  for (const line of run.stdout.split('\n')) {
+    if (line.startsWith('::add-mask::') || line.startsWith('::debug::') || line.trim() === '') continue;
+    console.log(`    | ${masked(run, line)}`);
+  }
+  const outputs = Object.entries(run.outputs);
+  if (outputs.length > 0) console.log('    outputs:');
+  for (const [name, value] of outputs) console.log(`      ${name} = ${masked(run, value)}`);
+  const rows = [...run.summary.matchAll(/<tr><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/g)];
+  if (rows.length > 0) console.log(`    job summary: ${rows.map(([, field, value]) => `${field}: ${value}`).join(' | ')}`);
+}
+
+const started = Date.now();
+const emulator = await startEmulator();
+console.log(`Emulator at ${emulator.url} (organization ${emulator.organizationId}, service ${emulator.serviceId})\n`);
+const common = { organization: emulator.organizationId, 'api-key-id': emulator.adminKey.keyId, 'api-key-secret': emulator.adminKey.secret, 'api-url': emulator.url };
+let unexpected = 0;
+try {
+  for (const [index, scenario] of scenarios.entries()) {
+    console.log(`${index + 1}. ${scenario.title}`);
+    const inputs = { ...common, ...scenario.inputs(emulator) };
+    const main = await runStep(inputs);
+    printStep('main step', main);
+    const post = await runStep(inputs, { state: main.state, env: main.exportedEnv });
+    printStep('post step', post);
+    const expectFailure = scenario.title.includes('bad input');
+    if ((main.exitCode !== 0) !== expectFailure || post.exitCode !== 0) unexpected++;
+    console.log('');
+  }
+  console.log(`Keys left in the emulator: ${emulator.keys().length} (the admin key only: every key made above was revoked by its post step)`);
+  console.log(`Requests the emulator served: ${emulator.requests.length}; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+} finally {
+  await emulator.close();
+}
+if (unexpected > 0) {
+  console.error(`${unexpected} scenario(s) did not end as expected`);
+  process.exitCode = 1;
+}

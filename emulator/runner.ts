@@ -1,0 +1,128 @@
+/**
+ * Runs the bundled action the way the GitHub runner does: every input as INPUT_<NAME> (with
+ * action.yml's defaults filled in), the file commands GITHUB_OUTPUT / GITHUB_STATE / GITHUB_ENV /
+ * GITHUB_STEP_SUMMARY in a fresh folder, and a post step that gets the main step's state as
+ * STATE_<name> and the exported variables in its environment. Used by the tests, the demo and
+ * the benchmark; never by src/.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
+
+export interface StepOptions {
+  /** State saved by an earlier main step: makes this run the post step. */
+  state?: Record<string, string>;
+  /** Extra environment (e.g. RUNNER_DEBUG, CLICKHOUSE_CLOUD_API_KEY, variables exported earlier). */
+  env?: Record<string, string>;
+  entry?: string;
+}
+
+export interface StepRun {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  outputs: Record<string, string>;
+  state: Record<string, string>;
+  exportedEnv: Record<string, string>;
+  summary: string;
+  /** Everything the step wrote anywhere but GITHUB_OUTPUT, for leak checks. */
+  allText: string;
+}
+
+const actionDefaults: Record<string, string> = (() => {
+  const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as { inputs: Record<string, { default?: string }> };
+  return Object.fromEntries(
+    Object.entries(action.inputs).flatMap(([name, input]) => (input.default === undefined ? [] : [[name, String(input.default)]])),
+  );
+})();
+
+/** INPUT_<NAME> as @actions/core reads it: upper case, spaces to underscores, hyphens kept. */
+export function inputEnv(inputs: Record<string, string>): Record<string, string> {
+  const all = { ...actionDefaults, ...inputs };
+  return Object.fromEntries(Object.entries(all).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
+}
+
+/** Runs one step (main, or post when `state` is given) asynchronously, so an in-process emulator keeps serving. */
+export async function runStep(inputs: Record<string, string>, options: StepOptions = {}): Promise<StepRun> {
+  const dir = mkdtempSync(join(tmpdir(), 'cc-action-'));
+  const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_STEP_SUMMARY: 'summary' };
+  const paths = Object.fromEntries(Object.entries(files).map(([variable, file]) => [variable, join(dir, file)])) as Record<keyof typeof files, string>;
+  for (const path of Object.values(paths)) writeFileSync(path, '');
+  const stateEnv = Object.fromEntries(Object.entries(options.state ?? {}).map(([name, value]) => [`STATE_${name}`, value]));
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? '',
+    HOME: process.env.HOME ?? dir,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_REPOSITORY: 'octo-org/octo-repo',
+    GITHUB_RUN_ID: '1658821493',
+    GITHUB_RUN_ATTEMPT: '1',
+    RUNNER_TEMP: dir,
+    ...paths,
+    ...inputEnv(inputs),
+    ...stateEnv,
+    ...options.env,
+  };
+  try {
+    const { exitCode, stdout, stderr } = await spawnNode(options.entry ?? ACTION_ENTRY, env);
+    const read = (variable: keyof typeof files) => readFileSync(paths[variable], 'utf8');
+    const summary = read('GITHUB_STEP_SUMMARY');
+    const stateText = read('GITHUB_STATE');
+    const envText = read('GITHUB_ENV');
+    return {
+      exitCode,
+      stdout,
+      stderr,
+      outputs: parseFileCommands(read('GITHUB_OUTPUT')),
+      state: parseFileCommands(stateText),
+      exportedEnv: parseFileCommands(envText),
+      summary,
+      allText: [stdout, stderr, summary, stateText].join('\n'),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** A job of one step: the main step, then (always, as `post-if: always()`) the post step with its state. */
+export async function runJob(inputs: Record<string, string>, options: StepOptions = {}): Promise<{ main: StepRun; post: StepRun }> {
+  const main = await runStep(inputs, options);
+  const post = await runStep(inputs, { ...options, state: main.state, env: { ...options.env, ...main.exportedEnv } });
+  return { main, post };
+}
+
+function spawnNode(entry: string, env: Record<string, string>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
+  });
+}
+
+/** Reads `name<<DELIMITER\nvalue\nDELIMITER` and `name=value` entries, as the runner does. */
+export function parseFileCommands(text: string): Record<string, string> {
+  const result: Record<string, string> = {};
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const heredoc = /^([^=<]+)<<(.+)$/.exec(line);
+    if (heredoc) {
+      const [, name, delimiter] = heredoc as unknown as [string, string, string];
+      const value: string[] = [];
+      while (++i < lines.length && lines[i] !== delimiter) value.push(lines[i] as string);
+      result[name] = value.join('\n');
+    } else if (line.includes('=')) {
+      result[line.slice(0, line.indexOf('='))] = line.slice(line.indexOf('=') + 1);
+    }
+  }
+  return result;
+}

@@ -1,0 +1,17 @@
+import * as core from '@actions/core';
+import type { CommonSettings } from '../inputs/common.js';
+import { basicAuthorization } from '../secrets.js';
+import { ACTION_NAME, ACTION_VERSION } from '../version.js';
+import { ApiClient } from './client.js';
+
+/** A client for the step's settings; the credentials are masked before the header is built. */
+export function connect(common: CommonSettings): ApiClient {
+  return new ApiClient({
+    baseUrl: common.apiUrl,
+    authorization: basicAuthorization(common.credentials.keyId, common.credentials.secret),
+    userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
+    timeoutMs: common.requestTimeoutMs,
+    maxAttempts: common.maxAttempts,
+    log: (line) => core.info(line),
+  });
+}

@@ -1,0 +1,54 @@
+/**
+ * When to try a request again and how long to wait first. Kept apart from the client so the
+ * policy can be read, and unit-tested, on its own.
+ */
+export interface Failure {
+  /** HTTP status, or 0 when no answer came. */
+  status: number;
+  /** Whether the request may have reached the server (a timeout or reset after sending). */
+  maybeProcessed: boolean;
+  headers?: { get(name: string): string | null };
+}
+
+/** Transient faults: network errors, timeouts, 429 and 5xx. 400/401/403/404 never are. */
+export function isTransient(failure: Failure): boolean {
+  return failure.status === 0 || failure.status === 429 || failure.status >= 500;
+}
+
+/**
+ * Whether the server may have carried the request out. A 429 is refused before any work, a
+ * refused connection never arrived; a 5xx, a reset or a timeout may have committed it.
+ */
+export function mayHaveCommitted(failure: Failure): boolean {
+  if (failure.status === 429) return false;
+  if (failure.status === 0) return failure.maybeProcessed;
+  return failure.status >= 500;
+}
+
+const BASE_MS = 1_000;
+const CAP_MS = 30_000;
+
+/**
+ * Milliseconds to wait before attempt `attempt + 1`. The server's own word wins: Retry-After,
+ * then the rate-limit window's reset; otherwise exponential backoff with jitter so a fleet of
+ * jobs sharing one key does not retry in lockstep.
+ */
+export function retryDelayMs(failure: Failure, attempt: number, random: () => number = Math.random): number {
+  const jitter = (ms: number): number => Math.round(ms * (0.5 + random() * 0.5));
+  const told = serverDelayMs(failure.headers, failure.status === 429);
+  if (told !== undefined) return told + Math.round(random() * 250);
+  return jitter(Math.min(CAP_MS, BASE_MS * 2 ** (attempt - 1)));
+}
+
+/** Retry-After (seconds or an HTTP date), else, when rate-limited, X-RateLimit-Reset (seconds, maybe fractional). */
+export function serverDelayMs(headers: Failure['headers'], rateLimited: boolean): number | undefined {
+  const retryAfter = headers?.get('retry-after');
+  if (retryAfter) {
+    const seconds = Number(retryAfter);
+    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
+    if (Number.isFinite(ms)) return Math.max(0, Math.ceil(ms));
+  }
+  if (!rateLimited) return undefined;
+  const reset = Number(headers?.get('x-ratelimit-reset') ?? Number.NaN);
+  return Number.isFinite(reset) && reset >= 0 ? Math.ceil(reset * 1000) : undefined;
+}

@@ -1,0 +1,93 @@
+import { InputError } from './errors.js';
+import { parseDuration } from './duration.js';
+import { parseUuid, readInput, requireInput } from './read.js';
+import { CREDENTIAL_ENV } from '../secrets.js';
+
+export const OPERATIONS = ['create-key', 'delete-key', 'prune-keys', 'create-private-endpoint', 'create-reverse-private-endpoint'] as const;
+export type Operation = (typeof OPERATIONS)[number];
+
+export interface Credentials {
+  keyId: string;
+  secret: string;
+  /** True when they came from CLICKHOUSE_CLOUD_API_KEY/SECRET rather than the inputs. */
+  fromEnv: boolean;
+}
+
+export interface CommonSettings {
+  operation: Operation;
+  organizationId: string;
+  apiUrl: URL;
+  credentials: Credentials;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+}
+
+export function readOperation(): Operation {
+  const value = requireInput('operation', OPERATIONS.join(', '));
+  const operation = OPERATIONS.find((name) => name === value.toLowerCase());
+  if (!operation) throw new InputError('operation', `is ${JSON.stringify(value.slice(0, 80))}, not an operation this action knows`, OPERATIONS.join(', '));
+  return operation;
+}
+
+export function readCommon(operation: Operation): CommonSettings {
+  return {
+    operation,
+    organizationId: parseUuid('organization', requireInput('organization', 'the organization ID (a UUID) from the ClickHouse Cloud console')),
+    apiUrl: readApiUrl(),
+    credentials: readCredentials(),
+    maxAttempts: readMaxAttempts(),
+    requestTimeoutMs: parseDuration('request-timeout', readInput('request-timeout') ?? '30s'),
+  };
+}
+
+export function readService(): string {
+  return parseUuid('service', requireInput('service', 'the service ID (a UUID) this endpoint belongs to'));
+}
+
+/** Both halves from one source: a key ID from the inputs with a secret from the environment is a mistake. */
+function readCredentials(): Credentials {
+  const keyId = readInput('api-key-id');
+  const secret = readInput('api-key-secret');
+  if (keyId && secret) return { keyId, secret, fromEnv: false };
+  if (!keyId && !secret) {
+    const envId = process.env[CREDENTIAL_ENV.keyId]?.trim();
+    const envSecret = process.env[CREDENTIAL_ENV.secret]?.trim();
+    if (envId && envSecret) return { keyId: envId, secret: envSecret, fromEnv: true };
+  }
+  const missing = keyId ? 'api-key-secret' : 'api-key-id';
+  throw new InputError(
+    missing,
+    'is empty',
+    `the ClickHouse Cloud API key ${missing === 'api-key-id' ? 'ID' : 'secret'}, usually from a repository secret; or leave both api-key-id and api-key-secret empty and set ${CREDENTIAL_ENV.keyId} and ${CREDENTIAL_ENV.secret}`,
+  );
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+function readApiUrl(): URL {
+  const value = readInput('api-url') ?? 'https://api.clickhouse.cloud';
+  const accepted = 'an https:// URL such as https://api.clickhouse.cloud, or http:// to a loopback host (127.0.0.1, localhost) for a local emulator';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError('api-url', `is ${JSON.stringify(value.slice(0, 80))}, not a URL`, accepted);
+  }
+  const plainLoopback = url.protocol === 'http:' && LOOPBACK.test(url.hostname);
+  if (url.protocol !== 'https:' && !plainLoopback) {
+    throw new InputError('api-url', `uses ${url.protocol}// to ${url.hostname}; credentials would cross the network unencrypted`, accepted);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new InputError('api-url', 'carries credentials, a query or a fragment', accepted);
+  }
+  return url;
+}
+
+function readMaxAttempts(): number {
+  const value = readInput('max-attempts') ?? '5';
+  const attempts = /^\d+$/.test(value) ? Number(value) : Number.NaN;
+  if (!(attempts >= 1 && attempts <= 20)) {
+    throw new InputError('max-attempts', `is ${JSON.stringify(value.slice(0, 80))}`, 'a whole number from 1 (no retries) to 20');
+  }
+  return attempts;
+}

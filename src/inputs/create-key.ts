@@ -1,0 +1,76 @@
+import type { ApiKeyPostRequest, IpAccessListEntry, KeyRole, KeyState } from '../api/types.js';
+import { requestSchemas } from '../api/request-schemas.js';
+import { pick, readBody } from './body.js';
+import type { CommonSettings } from './common.js';
+import { parseExpiry } from './duration.js';
+import { InputError } from './errors.js';
+import { checkIpAccessList, parseIpAccessList } from './ip-access-list.js';
+import { defaultKeyName } from './key-name.js';
+import { readBoolean, splitList } from './read.js';
+
+const schema = requestSchemas.ApiKeyPostRequest;
+const ROLES = schema.properties.roles.items.enum;
+const STATES = schema.properties.state.enum;
+
+export interface CreateKeySettings {
+  operation: 'create-key';
+  common: CommonSettings;
+  /** The POST body, complete but for `hashData`, which the operation adds with `localSecret`. */
+  request: ApiKeyPostRequest & { name: string };
+  /** The name was generated (carries a nonce), so a key found under it is provably this step's. */
+  nameIsGenerated: boolean;
+  localSecret: boolean;
+  revokeOnExit: boolean;
+  exportEnv: boolean;
+}
+
+export function readCreateKey(common: CommonSettings, now: number): CreateKeySettings {
+  const body = readBody(schema);
+  if ('hashData' in body) {
+    throw new InputError('body', 'sets hashData, which the action computes itself', 'set `local-secret: true` to have the key made on the runner');
+  }
+  const generated = defaultKeyName();
+  const name = pick('name', body, 'name', (text) => text, (value) => nonEmptyName(value as string), () => generated);
+  const roles = pick('roles', body, 'roles', (text) => parseRoles('roles', splitList(text)), (value) => parseRoles('body.roles', value as string[]), () => ['developer' as KeyRole]);
+  const expireAt = pick('expire-at', body, 'expireAt', (text) => parseExpiry('expire-at', text, now), (value) => (value === null ? null : parseExpiry('body.expireAt', value as string, now)), () => parseExpiry('expire-at', '6h', now));
+  const state = pick('state', body, 'state', parseState, (value) => value as KeyState, () => 'enabled' as KeyState);
+  const ipAccessList = pick<IpAccessListEntry[] | undefined>('ip-access-list', body, 'ipAccessList', (text) => parseIpAccessList('ip-access-list', text), (value) => checkIpAccessList('body.ipAccessList', value as IpAccessListEntry[]), () => undefined);
+
+  const revokeOnExit = readBoolean('revoke-on-exit', true);
+  const exportEnv = readBoolean('export-env', false);
+  if (exportEnv && revokeOnExit && common.credentials.fromEnv) {
+    throw new InputError(
+      'export-env',
+      'is true while this step authenticates with CLICKHOUSE_CLOUD_API_KEY/SECRET and revoke-on-exit is true: the post step would find the new key there and a key cannot delete itself',
+      'pass api-key-id and api-key-secret as inputs, or set revoke-on-exit: false, or export-env: false',
+    );
+  }
+  return {
+    operation: 'create-key',
+    common,
+    request: { name, roles, expireAt, state, ...(ipAccessList ? { ipAccessList } : {}) },
+    nameIsGenerated: name === generated,
+    localSecret: readBoolean('local-secret', false),
+    revokeOnExit,
+    exportEnv,
+  };
+}
+
+function nonEmptyName(name: string): string {
+  if (name.trim() === '') throw new InputError('body.name', 'is empty', 'a non-empty key name, or no name to get a generated one');
+  return name;
+}
+
+function parseRoles(input: string, roles: string[]): KeyRole[] {
+  const accepted = `a list of ${ROLES.join(', ')} (one per line or comma-separated)`;
+  if (roles.length === 0) throw new InputError(input, 'is a list with no role', accepted);
+  const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
+  if (unknown.length > 0) throw new InputError(input, `names unknown role(s) ${unknown.map((r) => JSON.stringify(r.slice(0, 40))).join(', ')}`, accepted);
+  return [...new Set(roles)] as KeyRole[];
+}
+
+function parseState(text: string): KeyState {
+  const state = (STATES as readonly string[]).find((s) => s === text.toLowerCase());
+  if (!state) throw new InputError('state', `is ${JSON.stringify(text.slice(0, 80))}`, STATES.join(' or '));
+  return state as KeyState;
+}

@@ -1,0 +1,32 @@
+import { randomInt } from 'node:crypto';
+import { context } from '@actions/github';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const MAX_LENGTH = 64;
+
+export function nonce(length = 8): string {
+  return Array.from({ length }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+}
+
+/**
+ * `gha-<owner>-<repo>-<run id>-<attempt>-<nonce>`: traceable to the run that made it, and unique
+ * to the step thanks to the nonce (matrix jobs share the run id and attempt). The owner/repo part
+ * is cut first when the name would grow past 64 characters (the owner to 20 characters, so some
+ * of the repository's name survives too), so the run and nonce always do.
+ */
+export function defaultKeyName(): string {
+  const tail = `-${context.runId || 0}-${context.runAttempt || 1}-${nonce()}`;
+  const slug = repositorySlug().slice(0, MAX_LENGTH - 'gha-'.length - tail.length).replace(/-+$/, '');
+  return `gha-${slug}${tail}`;
+}
+
+function repositorySlug(): string {
+  let full = 'local';
+  try {
+    const { owner, repo } = context.repo;
+    full = `${owner.slice(0, 20)}-${repo}`;
+  } catch {
+    // Outside a workflow (a local run) there is no repository; the name still carries the nonce.
+  }
+  return full.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '') || 'local';
+}

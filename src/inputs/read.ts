@@ -1,0 +1,43 @@
+import * as core from '@actions/core';
+import { InputError } from './errors.js';
+
+/** An input's trimmed value; empty counts as not given (the interface page says so). */
+export function readInput(name: string): string | undefined {
+  const value = core.getInput(name).trim();
+  return value === '' ? undefined : value;
+}
+
+/** A list input: one item per line or comma-separated, blanks dropped. */
+export function splitList(value: string): string[] {
+  return value
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+export function readBoolean(name: string, fallback: boolean): boolean {
+  const value = readInput(name);
+  if (value === undefined) return fallback;
+  if (/^true$/i.test(value)) return true;
+  if (/^false$/i.test(value)) return false;
+  throw new InputError(name, `is ${JSON.stringify(value)}, not a boolean`, 'true or false');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function parseUuid(name: string, value: string): string {
+  if (!UUID.test(value)) {
+    throw new InputError(
+      name,
+      `is ${JSON.stringify(value.slice(0, 80))}, not a UUID`,
+      'a UUID such as 123e4567-e89b-12d3-a456-426614174000 (copy it from the ClickHouse Cloud console)',
+    );
+  }
+  return value.toLowerCase();
+}
+
+export function requireInput(name: string, meaning: string): string {
+  const value = readInput(name);
+  if (value === undefined) throw new InputError(name, 'is required but empty', meaning);
+  return value;
+}

@@ -1,0 +1,19 @@
+import * as core from '@actions/core';
+import { connect } from './api/connect.js';
+import { readSettings } from './inputs/index.js';
+import { runOperation } from './operations/index.js';
+import { fail, publish } from './outputs.js';
+import { maskSuppliedSecrets } from './secrets.js';
+
+/** The main step: inputs -> validated request -> HTTP -> parsed result -> masked outputs. */
+export async function runMain(): Promise<void> {
+  maskSuppliedSecrets();
+  const operation = core.getInput('operation').trim();
+  try {
+    const settings = readSettings();
+    const result = await runOperation(settings, connect(settings.common));
+    await publish(result);
+  } catch (error) {
+    await fail(operation, error);
+  }
+}

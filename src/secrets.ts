@@ -1,0 +1,42 @@
+import * as core from '@actions/core';
+
+export const CREDENTIAL_ENV = { keyId: 'CLICKHOUSE_CLOUD_API_KEY', secret: 'CLICKHOUSE_CLOUD_API_SECRET' } as const;
+const MASK = '***';
+
+/** Registers a value with the runner's log masker; each line too, since the runner masks line by line. */
+export function mask(value: string | undefined): void {
+  if (!value) return;
+  core.setSecret(value);
+  for (const line of value.split(/\r?\n/)) if (line.trim() !== '' && line !== value) core.setSecret(line.trim());
+}
+
+/**
+ * Masks every secret the step was given, before anything else runs: the `api-key-secret` input
+ * and the vendor variable it falls back to. Read raw here so a later parse error cannot echo it.
+ */
+export function maskSuppliedSecrets(): void {
+  mask(core.getInput('api-key-secret'));
+  mask(process.env[CREDENTIAL_ENV.secret]);
+}
+
+/** The basic-auth header value, masked (with its base64 body) before it exists anywhere else. */
+export function basicAuthorization(keyId: string, secret: string): string {
+  const token = Buffer.from(`${keyId}:${secret}`).toString('base64');
+  mask(token);
+  return `Basic ${token}`;
+}
+
+/** Fields of the API's results that hold a secret, whatever their nesting. */
+const SECRET_FIELDS = new Set(['keySecret']);
+
+/** A copy of `value` fit for outputs and the summary: secret fields and any known secret value become `***`. */
+export function redact(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return secrets.includes(value) ? MASK : value;
+  if (Array.isArray(value)) return value.map((item) => redact(item, secrets));
+  if (typeof value === 'object' && value !== null) {
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [key, SECRET_FIELDS.has(key) && item != null ? MASK : redact(item, secrets)]),
+    );
+  }
+  return value;
+}
