@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { durationMs, parseDuration, parseExpiry } from '../src/inputs/duration.js';
+import { durationMs, formatDuration, parseDuration, parseExpiry } from '../src/inputs/duration.js';
 import { InputError } from '../src/inputs/errors.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -15,6 +15,14 @@ describe('durations', () => {
   ])('%s is %d ms', (text, ms) => expect(durationMs(text)).toBe(ms));
 
   test.each(['', '5', 'h', '1.5h', '-1h', '10 minutes', '1y'])('%j is not a duration', (text) => expect(durationMs(text)).toBeUndefined());
+
+  test.each([
+    [90_000, '90s'],
+    [1_800_000, '30m'],
+    [86_400_000, '1d'],
+    [129_600_000, '36h'],
+    [1_500, '2s'],
+  ])('%d ms reads %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   test('zero is refused with the input named', () => {
     expect(() => parseDuration('request-timeout', '0s')).toThrow(/Input 'request-timeout' is "0s", not a positive duration\. Accepted: a duration such as 90s/);

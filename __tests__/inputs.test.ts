@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
+import type { CreateKeySettings } from '../src/inputs/create-key.js';
 import { readSettings } from '../src/inputs/index.js';
 import { BASE_INPUTS, setInputs } from './helpers/inputs.js';
 
@@ -8,7 +9,7 @@ afterEach(() => restore());
 
 function settingsFor(inputs: Record<string, string>, env: Record<string, string> = {}) {
   restore = setInputs({ ...BASE_INPUTS, ...inputs }, env);
-  return readSettings(NOW);
+  return readSettings(NOW) as CreateKeySettings;
 }
 
 function errorFor(inputs: Record<string, string>, env: Record<string, string> = {}): string {

@@ -8,8 +8,12 @@ import { type Emulator, startEmulator } from './server.js';
 
 interface Scenario {
   title: string;
-  inputs: (emulator: Emulator) => Record<string, string>;
+  /** The step's own inputs; `previous` is the scenario before it (for "a later job" steps). */
+  inputs: (emulator: Emulator, previous?: StepRun) => Record<string, string>;
+  expectFailure?: boolean;
 }
+
+const HOUR = 3_600_000;
 
 const scenarios: Scenario[] = [
   {
@@ -21,8 +25,27 @@ const scenarios: Scenario[] = [
     inputs: () => ({ operation: 'create-key', 'local-secret': 'true', body: 'state: enabled\nroles: [query_endpoints]' }),
   },
   {
+    title: 'create-key in one job, kept past its end (revoke-on-exit: false)',
+    inputs: () => ({ operation: 'create-key', name: 'nightly-loader', 'revoke-on-exit': 'false', 'expire-at': '7d' }),
+  },
+  {
+    title: 'delete-key in a later job: revokes the key made above',
+    inputs: (_emulator, previous) => ({ operation: 'delete-key', key: previous?.outputs.id ?? '' }),
+  },
+  {
+    title: 'prune-keys: sweeps keys left by crashed runs (three seeded: two stale, one fresh)',
+    inputs: (emulator) => {
+      const seed = (name: string, age: number, expireAt: string | null) => emulator.seedKey({ name, createdAt: new Date(Date.now() - age).toISOString(), expireAt });
+      seed('gha-crashed-run-1', 30 * HOUR, null);
+      seed('gha-crashed-run-2', 2 * HOUR, new Date(Date.now() - HOUR).toISOString());
+      seed('gha-running-job', HOUR, new Date(Date.now() + 5 * HOUR).toISOString());
+      return { operation: 'prune-keys' };
+    },
+  },
+  {
     title: 'create-key with a bad input: fails before any request',
     inputs: () => ({ operation: 'create-key', roles: 'superuser' }),
+    expectFailure: true,
   },
 ];
 
@@ -41,8 +64,9 @@ function printStep(label: string, run: StepRun): void {
   const outputs = Object.entries(run.outputs);
   if (outputs.length > 0) console.log('    outputs:');
   for (const [name, value] of outputs) console.log(`      ${name} = ${masked(run, value)}`);
-  const rows = [...run.summary.matchAll(/<tr><td>(.*?)<\/td><td>(.*?)<\/td><\/tr>/g)];
-  if (rows.length > 0) console.log(`    job summary: ${rows.map(([, field, value]) => `${field}: ${value}`).join(' | ')}`);
+  const rows = [...run.summary.matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) => [...(row ?? '').matchAll(/<td>(.*?)<\/td>/g)].map(([, cell]) => cell));
+  if (run.summary) console.log(`    job summary: ${run.summary.match(/<h3>(.*?)<\/h3>/)?.[1] ?? ''}`);
+  for (const cells of rows.filter((cells) => cells.length > 0)) console.log(`      ${cells.join(cells.length === 2 ? ': ' : ' | ')}`);
 }
 
 const started = Date.now();
@@ -51,18 +75,20 @@ console.log(`Emulator at ${emulator.url} (organization ${emulator.organizationId
 const common = { organization: emulator.organizationId, 'api-key-id': emulator.adminKey.keyId, 'api-key-secret': emulator.adminKey.secret, 'api-url': emulator.url };
 let unexpected = 0;
 try {
+  let previous: StepRun | undefined;
   for (const [index, scenario] of scenarios.entries()) {
     console.log(`${index + 1}. ${scenario.title}`);
-    const inputs = { ...common, ...scenario.inputs(emulator) };
+    const inputs = { ...common, ...scenario.inputs(emulator, previous) };
     const main = await runStep(inputs);
     printStep('main step', main);
     const post = await runStep(inputs, { state: main.state, env: main.exportedEnv });
     printStep('post step', post);
-    const expectFailure = scenario.title.includes('bad input');
-    if ((main.exitCode !== 0) !== expectFailure || post.exitCode !== 0) unexpected++;
+    if ((main.exitCode !== 0) !== Boolean(scenario.expectFailure) || post.exitCode !== 0) unexpected++;
+    previous = main;
     console.log('');
   }
-  console.log(`Keys left in the emulator: ${emulator.keys().length} (the admin key only: every key made above was revoked by its post step)`);
+  const left = emulator.keys().map((key) => key.name);
+  console.log(`Keys left in the emulator: ${left.join(', ')} (every key made above was revoked or pruned)`);
   console.log(`Requests the emulator served: ${emulator.requests.length}; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   await emulator.close();

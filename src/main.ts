@@ -10,8 +10,9 @@ export async function runMain(): Promise<void> {
   maskSuppliedSecrets();
   const operation = core.getInput('operation').trim();
   try {
-    const settings = readSettings();
-    const result = await runOperation(settings, connect(settings.common));
+    const now = Date.now();
+    const settings = readSettings(now);
+    const result = await runOperation(settings, connect(settings.common), now);
     await publish(result);
   } catch (error) {
     await fail(operation, error);

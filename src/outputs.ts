@@ -12,22 +12,26 @@ export async function publish(result: OperationResult): Promise<void> {
     ...result.outputs,
     'http-status': String(response.httpStatus),
     'request-id': response.requestId ?? '',
-    result: response.result === undefined ? '' : JSON.stringify(redact(response.result, result.secrets)),
+    result: resultOutput(result),
   };
-  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+  // State first: whatever happens next, the post step can still clean up.
   for (const [name, value] of Object.entries(result.state ?? {})) core.saveState(name, value);
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   for (const [name, value] of Object.entries(result.env ?? {})) core.exportVariable(name, value);
 
-  const { resource, name, status, expires } = result.summary;
-  core.info(`${result.operation}: ${resource}${name ? ` (${name})` : ''} ${status}${expires ? `, expires ${expires}` : ''}.`);
-  await writeSummary([
-    ['Operation', result.operation],
-    ['Resource', resource],
-    ['Name', name],
-    ['Status', status],
-    ...(expires ? [['Expires', expires] as [string, string]] : []),
-    ['Request ID', response.requestId ?? ''],
-  ]);
+  core.info(result.message);
+  for (const warning of result.warnings ?? []) core.warning(warning);
+  const rows: Array<[string, string]> = [['Operation', result.operation], ...result.summary, ['Request ID', response.requestId ?? '']];
+  if (result.failure) {
+    core.setFailed(result.failure);
+    rows.push(['Error', result.failure]);
+  }
+  await writeSummary(rows, result.failure ? 'failed' : 'succeeded', result.details);
+}
+
+function resultOutput({ result, response, secrets }: OperationResult): string {
+  const value = result ?? response.result;
+  return value === undefined ? '' : JSON.stringify(redact(value, secrets));
 }
 
 /** Fails the step with one `::error::` line (core escapes newlines, so API text cannot start a command). */
@@ -54,18 +58,19 @@ function advice(error: unknown): string {
   return 'the request fields named in the error';
 }
 
-async function writeSummary(rows: Array<[string, string]>, outcome = 'succeeded'): Promise<void> {
+async function writeSummary(rows: Array<[string, string]>, outcome: string, details?: OperationResult['details']): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  await core.summary
-    .addHeading(`ClickHouse Cloud: ${rows[0]?.[1] ?? ''} ${outcome}`, 3)
-    .addTable([
-      [
-        { data: 'Field', header: true },
-        { data: 'Value', header: true },
-      ],
-      ...rows.map(([field, value]) => [field, escapeHtml(value)]),
-    ])
-    .write();
+  const summary = core.summary.addHeading(`ClickHouse Cloud: ${rows[0]?.[1] ?? ''} ${outcome}`, 3).addTable([
+    [
+      { data: 'Field', header: true },
+      { data: 'Value', header: true },
+    ],
+    ...rows.map(([field, value]) => [field, escapeHtml(value)]),
+  ]);
+  if (details && details.rows.length > 0) {
+    summary.addTable([details.columns.map((data) => ({ data, header: true })), ...details.rows.map((row) => row.map(escapeHtml))]);
+  }
+  await summary.write();
 }
 
 function escapeHtml(text: string): string {

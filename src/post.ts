@@ -1,9 +1,8 @@
 import * as core from '@actions/core';
 import { connect } from './api/connect.js';
-import { ApiError } from './api/errors.js';
-import { keyPath } from './api/paths.js';
 import { readCommon } from './inputs/common.js';
-import { REVOKE_STATE } from './operations/create-key.js';
+import { AUTH_SUFFIX_STATE, REVOKE_STATE } from './operations/create-key.js';
+import { deleteKeyIfPresent } from './operations/delete-key.js';
 import { maskSuppliedSecrets } from './secrets.js';
 
 /**
@@ -19,13 +18,15 @@ export async function runPost(): Promise<void> {
   maskSuppliedSecrets();
   try {
     const common = readCommon('create-key');
-    await connect(common).delete(keyPath(common.organizationId, keyUuid));
-    core.info(`Revoked API key ${keyUuid}.`);
-  } catch (error) {
-    if (error instanceof ApiError && error.status === 404) {
-      core.warning(`API key ${keyUuid} was already gone; nothing to revoke.`);
-      return;
+    // Variables exported by a later step reach this one too; a different key here would be a surprise to the user.
+    const suffix = core.getState(AUTH_SUFFIX_STATE);
+    if (suffix && common.credentials.keyId.slice(-4) !== suffix) {
+      throw new Error(`the credentials now in effect are not the key the main step authenticated with (…${suffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY`);
     }
+    const { wasGone } = await deleteKeyIfPresent(connect(common), common.organizationId, keyUuid);
+    if (wasGone) core.warning(`API key ${keyUuid} was already gone; nothing to revoke.`);
+    else core.info(`Revoked API key ${keyUuid}.`);
+  } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     core.setFailed(`Could not revoke API key ${keyUuid}: ${reason}. Delete it by hand (ClickHouse Cloud console, Organization > API keys) or with operation: delete-key, key: ${keyUuid}.`);
   }

@@ -15,6 +15,15 @@ export function durationMs(text: string): number | undefined {
   return total;
 }
 
+/** `90s`, `30m`, `24h`, `7d`: the largest unit that divides the duration evenly. */
+export function formatDuration(ms: number): string {
+  for (const unit of ['w', 'd', 'h', 'm'] as const) {
+    const size = UNIT_MS[unit] as number;
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`;
+  }
+  return `${Math.round(ms / 1000)}s`;
+}
+
 export function parseDuration(input: string, text: string): number {
   const ms = durationMs(text);
   if (ms === undefined || ms <= 0) {

@@ -1,24 +1,30 @@
 import type { ApiClient } from '../api/client.js';
-import { keysPath } from '../api/paths.js';
+import { keyPath, keysPath } from '../api/paths.js';
 import type { ApiKeyPostResponse } from '../api/types.js';
 import type { CreateKeySettings } from '../inputs/create-key.js';
 import { CREDENTIAL_ENV } from '../secrets.js';
 import { generateLocalKey, hashDataFor } from './local-key.js';
 import type { OperationResult } from './result.js';
 
-/** State key under which the main step tells the post step which key to revoke. */
+/** State keys under which the main step tells the post step which key to revoke, and with which credentials. */
 export const REVOKE_STATE = 'revoke-key';
+export const AUTH_SUFFIX_STATE = 'auth-key-suffix';
 
 export async function createKey(settings: CreateKeySettings, client: ApiClient): Promise<OperationResult> {
+  const { organizationId, credentials } = settings.common;
   const local = settings.localSecret ? generateLocalKey() : undefined;
   const body = local ? { ...settings.request, hashData: hashDataFor(local.keyId, local.secret) } : settings.request;
-  const response = await client.post<ApiKeyPostResponse>(keysPath(settings.common.organizationId), body);
-  const { key } = response.result ?? {};
+  const response = await client.post<ApiKeyPostResponse>(keysPath(organizationId), body);
+  const key = response.result?.key;
   const keyId = local?.keyId ?? response.result?.keyId;
   const secret = local?.secret ?? response.result?.keySecret;
   if (!key?.id || !keyId || !secret) {
-    throw new Error(`The API answered the key creation without ${key?.id ? 'the key ID or secret' : 'the key'} (request id ${response.requestId ?? 'unknown'}); check the organization's keys in the console.`);
+    // A key nobody can use is only a liability: take it back before failing.
+    if (key?.id) await client.delete(keyPath(organizationId, key.id));
+    throw new Error(`The API answered the key creation without the key${key?.id ? ' ID or secret; the key was deleted again' : ''} (request id ${response.requestId ?? 'unknown'}).`);
   }
+  const name = key.name ?? settings.request.name;
+  const expires = key.expireAt ?? '';
   return {
     operation: 'create-key',
     response,
@@ -27,15 +33,23 @@ export async function createKey(settings: CreateKeySettings, client: ApiClient):
       id: key.id,
       'key-id': keyId,
       'key-secret': secret,
-      name: key.name ?? settings.request.name,
+      name,
       state: key.state ?? '',
       roles: JSON.stringify(key.roles ?? []),
       'key-suffix': key.keySuffix ?? keyId.slice(-4),
       'created-at': key.createdAt ?? '',
-      'expire-at': key.expireAt ?? '',
+      'expire-at': expires,
     },
-    summary: { resource: key.id, name: key.name ?? settings.request.name, status: key.state ?? '', expires: key.expireAt ?? 'never' },
-    state: settings.revokeOnExit ? { [REVOKE_STATE]: key.id } : undefined,
+    message: `Created API key ${name} (${key.id}), ${key.state}, expires ${expires || 'never'}${settings.revokeOnExit ? '; the post step revokes it' : ''}.`,
+    summary: [
+      ['Key', key.id],
+      ['Name', name],
+      ['State', key.state ?? ''],
+      ['Roles', (key.roles ?? []).join(', ')],
+      ['Expires', expires || 'never'],
+      ['Revoked at job end', settings.revokeOnExit ? 'yes' : 'no'],
+    ],
+    state: settings.revokeOnExit ? { [REVOKE_STATE]: key.id, [AUTH_SUFFIX_STATE]: credentials.keyId.slice(-4) } : undefined,
     env: settings.exportEnv ? { [CREDENTIAL_ENV.keyId]: keyId, [CREDENTIAL_ENV.secret]: secret } : undefined,
   };
 }
