@@ -43,6 +43,42 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    title: 'create-private-endpoint: registers a cloud endpoint with the service',
+    inputs: (emulator) => ({ operation: 'create-private-endpoint', service: emulator.serviceId, 'endpoint-id': 'vpce-0a1b2c3d4e5f60718', description: 'app VPC' }),
+  },
+  {
+    title: 'create-reverse-private-endpoint (VPC_ENDPOINT_SERVICE) with wait-for-ready',
+    inputs: (emulator) => ({
+      operation: 'create-reverse-private-endpoint',
+      service: emulator.serviceId,
+      description: 'orders database',
+      type: 'VPC_ENDPOINT_SERVICE',
+      'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      'wait-for-ready': 'true',
+    }),
+  },
+  {
+    title: 'create-reverse-private-endpoint (MSK_MULTI_VPC) from a body, without waiting',
+    inputs: (emulator) => ({
+      operation: 'create-reverse-private-endpoint',
+      service: emulator.serviceId,
+      body: 'description: orders kafka\ntype: MSK_MULTI_VPC\nmskClusterArn: arn:aws:kafka:us-east-1:123456789012:cluster/orders/5a7e3c1d-1111-2222-3333-444455556666-2\nmskAuthentication: SASL_IAM',
+    }),
+  },
+  {
+    title: 'create-reverse-private-endpoint with a field of another type: fails before any request',
+    inputs: (emulator) => ({
+      operation: 'create-reverse-private-endpoint',
+      service: emulator.serviceId,
+      description: 'mixed up',
+      type: 'VPC_RESOURCE',
+      'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0',
+      'vpc-resource-share-arn': 'arn:aws:ram:us-east-1:123456789012:resource-share/73da1ab9-b94a-4ba3-8eb4-45917f7f4b12',
+      'msk-authentication': 'SASL_IAM',
+    }),
+    expectFailure: true,
+  },
+  {
     title: 'create-key with a bad input: fails before any request',
     inputs: () => ({ operation: 'create-key', roles: 'superuser' }),
     expectFailure: true,
@@ -70,7 +106,7 @@ function printStep(label: string, run: StepRun): void {
 }
 
 const started = Date.now();
-const emulator = await startEmulator();
+const emulator = await startEmulator({ readyAfterPolls: 1 });
 console.log(`Emulator at ${emulator.url} (organization ${emulator.organizationId}, service ${emulator.serviceId})\n`);
 const common = { organization: emulator.organizationId, 'api-key-id': emulator.adminKey.keyId, 'api-key-secret': emulator.adminKey.secret, 'api-url': emulator.url };
 let unexpected = 0;

@@ -12,7 +12,7 @@ export async function runMain(): Promise<void> {
   try {
     const now = Date.now();
     const settings = readSettings(now);
-    const result = await runOperation(settings, connect(settings.common), now);
+    const result = await runOperation(settings, { client: connect(settings.common), now, log: (line) => core.info(line) });
     await publish(result);
   } catch (error) {
     await fail(operation, error);

@@ -1,3 +1,9 @@
 /** The document's paths, built in one place. IDs are validated UUIDs by the time they get here. */
 export const keysPath = (organizationId: string): string => `/v1/organizations/${organizationId}/keys`;
 export const keyPath = (organizationId: string, keyUuid: string): string => `${keysPath(organizationId)}/${encodeURIComponent(keyUuid)}`;
+export const servicePath = (organizationId: string, serviceId: string): string => `/v1/organizations/${organizationId}/services/${serviceId}`;
+export const privateEndpointPath = (organizationId: string, serviceId: string): string => `${servicePath(organizationId, serviceId)}/privateEndpoint`;
+export const reversePrivateEndpointsPath = (organizationId: string, serviceId: string): string =>
+  `${servicePath(organizationId, serviceId)}/clickpipesReversePrivateEndpoints`;
+export const reversePrivateEndpointPath = (organizationId: string, serviceId: string, id: string): string =>
+  `${reversePrivateEndpointsPath(organizationId, serviceId)}/${encodeURIComponent(id)}`;

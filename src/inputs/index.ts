@@ -1,10 +1,11 @@
 import { readCommon, readOperation } from './common.js';
 import { type CreateKeySettings, readCreateKey } from './create-key.js';
 import { type DeleteKeySettings, readDeleteKey } from './delete-key.js';
-import { InputError } from './errors.js';
+import { type PrivateEndpointSettings, readPrivateEndpoint } from './private-endpoint.js';
 import { type PruneKeysSettings, readPruneKeys } from './prune-keys.js';
+import { type ReversePrivateEndpointSettings, readReversePrivateEndpoint } from './reverse-private-endpoint.js';
 
-export type Settings = CreateKeySettings | DeleteKeySettings | PruneKeysSettings;
+export type Settings = CreateKeySettings | DeleteKeySettings | PruneKeysSettings | PrivateEndpointSettings | ReversePrivateEndpointSettings;
 
 /** Reads and validates every input of the chosen operation; throws InputError before any request. */
 export function readSettings(now = Date.now()): Settings {
@@ -17,7 +18,9 @@ export function readSettings(now = Date.now()): Settings {
       return readDeleteKey(common);
     case 'prune-keys':
       return readPruneKeys(common);
-    default:
-      throw new InputError('operation', `is ${operation}, which this version does not implement yet`, 'create-key, delete-key, prune-keys');
+    case 'create-private-endpoint':
+      return readPrivateEndpoint(common);
+    case 'create-reverse-private-endpoint':
+      return readReversePrivateEndpoint(common);
   }
 }

@@ -1,0 +1,66 @@
+import { describe, expect, test } from '@jest/globals';
+import type { ApiClient, ApiResponse } from '../src/api/client.js';
+import type { ReversePrivateEndpoint } from '../src/api/types.js';
+import { waitForReady } from '../src/operations/wait-for-ready.js';
+
+type Status = NonNullable<ReversePrivateEndpoint['status']>;
+const answer = (status: Status): ApiResponse<ReversePrivateEndpoint> => ({ httpStatus: 200, requestId: `r-${status}`, result: { id: 'e', status } });
+
+/** A clock that only moves when the waiter sleeps, and a client that answers the given statuses in turn. */
+function fixture(statuses: Status[]) {
+  let clock = 0;
+  const sleeps: number[] = [];
+  const logs: string[] = [];
+  let polls = 0;
+  const client = {
+    get: async () => answer(statuses[Math.min(polls++, statuses.length - 1)] as Status),
+  } as unknown as ApiClient;
+  const options = {
+    timeoutMs: 60_000,
+    log: (line: string) => logs.push(line),
+    sleep: async (ms: number) => {
+      sleeps.push(ms);
+      clock += ms;
+    },
+    now: () => clock,
+  };
+  return { client, options, sleeps, logs, polls: () => polls };
+}
+
+describe('waitForReady', () => {
+  test('polls with a growing interval capped at 5 s, logging each change once', async () => {
+    const f = fixture(['Provisioning', 'Provisioning', 'Provisioning', 'Provisioning', 'Provisioning', 'Ready']);
+    const outcome = await waitForReady(f.client, '/p', answer('Provisioning'), f.options);
+    expect(outcome.failure).toBeUndefined();
+    expect(outcome.response.requestId).toBe('r-Ready');
+    expect(f.sleeps).toEqual([2000, 3000, 4500, 5000, 5000, 5000]);
+    expect(f.logs.filter((line) => line.startsWith('Status:'))).toEqual(['Status: Provisioning -> Ready after 24.5 s.']);
+  });
+
+  test('explains PendingAcceptance once and keeps waiting', async () => {
+    const f = fixture(['PendingAcceptance', 'PendingAcceptance', 'PendingAcceptance', 'Ready']);
+    const outcome = await waitForReady(f.client, '/p', answer('Provisioning'), f.options);
+    expect(outcome.failure).toBeUndefined();
+    expect(f.logs.filter((line) => line.includes("accepted on the cloud provider's side"))).toHaveLength(1);
+  });
+
+  test.each<Status>(['Failed', 'Rejected', 'Expired'])('%s ends the wait with a failure naming it', async (status) => {
+    const f = fixture(['Provisioning', status]);
+    const outcome = await waitForReady(f.client, '/p', answer('Provisioning'), f.options);
+    expect(outcome.failure).toBe(`The reverse private endpoint ended in status ${status} after 5.0 s; it is kept so it can be inspected.`);
+    expect(f.polls()).toBe(2);
+  });
+
+  test('gives up at the timeout, saying how long it waited and the last status', async () => {
+    const f = fixture(['Provisioning']);
+    const outcome = await waitForReady(f.client, '/p', answer('Provisioning'), { ...f.options, timeoutMs: 12_000 });
+    expect(outcome.failure).toBe('The reverse private endpoint was not Ready after 12.0 s (wait-timeout 12s); last status Provisioning.');
+    expect(f.sleeps).toEqual([2000, 3000, 4500, 2500]);
+  });
+
+  test('an endpoint Ready at creation needs no poll', async () => {
+    const f = fixture([]);
+    await expect(waitForReady(f.client, '/p', answer('Ready'), f.options)).resolves.toEqual({ response: answer('Ready') });
+    expect(f.polls()).toBe(0);
+  });
+});

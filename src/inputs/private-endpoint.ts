@@ -1,0 +1,29 @@
+import { requestSchemas } from '../api/request-schemas.js';
+import type { PrivateEndpointPostRequest } from '../api/types.js';
+import { pick, readBody } from './body.js';
+import { type CommonSettings, readService } from './common.js';
+import { InputError } from './errors.js';
+
+export interface PrivateEndpointSettings {
+  operation: 'create-private-endpoint';
+  common: CommonSettings;
+  serviceId: string;
+  request: PrivateEndpointPostRequest & { id: string };
+}
+
+const ENDPOINT_ID = 'the cloud provider\'s endpoint ID, e.g. vpce-0123456789abcdef0 (AWS), without spaces';
+
+export function readPrivateEndpoint(common: CommonSettings): PrivateEndpointSettings {
+  const serviceId = readService();
+  const body = readBody(requestSchemas.ServicPrivateEndpointePostRequest);
+  const id = pick('endpoint-id', body, 'id', (text) => endpointId('endpoint-id', text), (value) => endpointId('body.id', value as string), () => {
+    throw new InputError('endpoint-id', 'is required but empty', ENDPOINT_ID);
+  });
+  const description = pick('description', body, 'description', (text) => text, (value) => value as string, () => undefined);
+  return { operation: 'create-private-endpoint', common, serviceId, request: { id, ...(description === undefined ? {} : { description }) } };
+}
+
+function endpointId(input: string, value: string): string {
+  if (!/^\S+$/.test(value)) throw new InputError(input, `is ${JSON.stringify(value.slice(0, 80))}`, ENDPOINT_ID);
+  return value;
+}

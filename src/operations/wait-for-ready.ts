@@ -1,0 +1,60 @@
+import type { ApiClient, ApiResponse } from '../api/client.js';
+import type { ReversePrivateEndpoint } from '../api/types.js';
+import { formatDuration } from '../inputs/duration.js';
+
+type Status = NonNullable<ReversePrivateEndpoint['status']>;
+const FINAL_FAILURES: readonly Status[] = ['Failed', 'Rejected', 'Expired'];
+
+export interface WaitOptions {
+  timeoutMs: number;
+  log: (line: string) => void;
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+}
+
+export interface WaitOutcome {
+  /** The last poll's response (or the create's, when no poll was needed). */
+  response: ApiResponse<ReversePrivateEndpoint>;
+  /** Why the wait did not end in Ready; undefined when it did. */
+  failure?: string;
+}
+
+/**
+ * Polls until the endpoint is Ready. The interval starts at 2 s and grows to 5 s: quick for an
+ * endpoint that is nearly there, then one poll in 5 s, so a long wait costs 12 requests a minute
+ * out of the key's 60 and an endpoint that turns Ready is seen within 5 s.
+ */
+export async function waitForReady(client: ApiClient, path: string, created: ApiResponse<ReversePrivateEndpoint>, options: WaitOptions): Promise<WaitOutcome> {
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const now = options.now ?? Date.now;
+  const started = now();
+  let response = created;
+  let status = response.result?.status;
+  let interval = 2_000;
+  let explainedAcceptance = false;
+  options.log(`Waiting up to ${formatDuration(options.timeoutMs)} for the endpoint to be Ready (status ${status ?? 'unknown'}).`);
+  for (;;) {
+    if (status === 'Ready') return { response };
+    if (status && FINAL_FAILURES.includes(status)) {
+      return { response, failure: `The reverse private endpoint ended in status ${status} after ${waited(now() - started)}; it is kept so it can be inspected.` };
+    }
+    if (status === 'PendingAcceptance' && !explainedAcceptance) {
+      options.log('PendingAcceptance: the connection must be accepted on the cloud provider\'s side (e.g. the VPC endpoint service owner accepts the endpoint connection); still waiting.');
+      explainedAcceptance = true;
+    }
+    const left = started + options.timeoutMs - now();
+    if (left <= 0) {
+      return { response, failure: `The reverse private endpoint was not Ready after ${waited(now() - started)} (wait-timeout ${formatDuration(options.timeoutMs)}); last status ${status ?? 'unknown'}.` };
+    }
+    await sleep(Math.min(interval, left));
+    interval = Math.min(5_000, interval * 1.5);
+    response = await client.get<ReversePrivateEndpoint>(path);
+    const next = response.result?.status;
+    if (next !== status) options.log(`Status: ${status ?? 'unknown'} -> ${next ?? 'unknown'} after ${waited(now() - started)}.`);
+    status = next;
+  }
+}
+
+function waited(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
