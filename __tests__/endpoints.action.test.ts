@@ -35,7 +35,7 @@ describe('create-reverse-private-endpoint', () => {
   ])('%s: creates it with its own fields and outputs every result field', async (type, inputs, fields) => {
     const { main } = await runJob(rpe({ type, ...inputs }));
     expect(main.exitCode).toBe(0);
-    expect(apiRequests(emulator()).map((r) => r.body)).toEqual([{ description: 'orders', type, ...fields }]);
+    expect(apiRequests(emulator()).filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ description: 'orders', type, ...fields }]);
     const o = main.outputs;
     expect(o).toMatchObject({ 'service-id': emulator().serviceId, description: 'orders', type, status: 'Provisioning', ...Object.fromEntries(Object.entries(inputs)) });
     expect(o.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -61,7 +61,7 @@ describe('create-reverse-private-endpoint', () => {
     const step = await runStep(rpe({ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-for-ready': 'true' }));
     expect(step.exitCode).toBe(0);
     expect(step.outputs.status).toBe('Ready');
-    const polls = apiRequests(emulator()).filter((r) => r.method === 'GET');
+    const polls = apiRequests(emulator()).filter((r) => r.method === 'GET' && r.path.endsWith(step.outputs.id ?? '-'));
     expect(polls).toHaveLength(1);
     expect(polls[0]?.path).toBe(`/v1/organizations/${emulator().organizationId}/services/${emulator().serviceId}/clickpipesReversePrivateEndpoints/${step.outputs.id}`);
     expect(step.stdout).toContain('Status: Provisioning -> Ready after');

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { connect } from './api/connect.js';
 import { readSettings } from './inputs/index.js';
+import { info } from './log.js';
 import { runOperation } from './operations/index.js';
 import { fail, publish } from './outputs.js';
 import { maskSuppliedSecrets } from './secrets.js';
@@ -12,7 +13,7 @@ export async function runMain(): Promise<void> {
   try {
     const now = Date.now();
     const settings = readSettings(now);
-    const result = await runOperation(settings, { client: connect(settings.common), now, log: (line) => core.info(line) });
+    const result = await runOperation(settings, { client: connect(settings.common), now, log: info });
     await publish(result);
   } catch (error) {
     await fail(operation, error);

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { ApiError } from './api/errors.js';
 import { InputError } from './inputs/errors.js';
+import { info } from './log.js';
 import type { OperationResult } from './operations/result.js';
 import { mask, redact } from './secrets.js';
 
@@ -19,7 +20,7 @@ export async function publish(result: OperationResult): Promise<void> {
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   for (const [name, value] of Object.entries(result.env ?? {})) core.exportVariable(name, value);
 
-  core.info(result.message);
+  info(result.message);
   for (const warning of result.warnings ?? []) core.warning(warning);
   const rows: Array<[string, string]> = [['Operation', result.operation], ...result.summary, ['Request ID', response.requestId ?? '']];
   if (result.failure) {

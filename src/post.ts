@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
 import { connect } from './api/connect.js';
 import { readCommon } from './inputs/common.js';
-import { AUTH_SUFFIX_STATE, REVOKE_STATE } from './operations/create-key.js';
+import { info } from './log.js';
+import { AUTH_SUFFIX_STATE, REVOKE_STATE, SWEEP_NAME_STATE } from './operations/create-key.js';
 import { deleteKeyIfPresent } from './operations/delete-key.js';
+import { deleteStragglers } from './operations/key-recovery.js';
 import { maskSuppliedSecrets } from './secrets.js';
 
 /**
@@ -23,9 +25,14 @@ export async function runPost(): Promise<void> {
     if (suffix && common.credentials.keyId.slice(-4) !== suffix) {
       throw new Error(`the credentials now in effect are not the key the main step authenticated with (…${suffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY`);
     }
-    const { wasGone } = await deleteKeyIfPresent(connect(common), common.organizationId, keyUuid);
+    const client = connect(common);
+    const { wasGone } = await deleteKeyIfPresent(client, common.organizationId, keyUuid);
     if (wasGone) core.warning(`API key ${keyUuid} was already gone; nothing to revoke.`);
-    else core.info(`Revoked API key ${keyUuid}.`);
+    else info(`Revoked API key ${keyUuid}.`);
+    const sweepName = core.getState(SWEEP_NAME_STATE);
+    if (sweepName) {
+      await deleteStragglers({ client, organizationId: common.organizationId, name: sweepName, nameIsGenerated: true, sentAt: 0, log: info }, keyUuid);
+    }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     core.setFailed(`Could not revoke API key ${keyUuid}: ${reason}. Delete it by hand (ClickHouse Cloud console, Organization > API keys) or with operation: delete-key, key: ${keyUuid}.`);

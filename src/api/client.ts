@@ -65,16 +65,19 @@ export class ApiClient {
       const failure = outcome.failure ?? this.failureOf(outcome.response as Response);
       const error = this.errorOf(method, path, failure, outcome.text, attempt);
       if (!isTransient(failure)) throw error;
-      if (method === 'POST' && mayHaveCommitted(failure)) {
-        if (!onAmbiguous) throw error;
-        log(`${method} ${path} may have been carried out (${failure.reason}); checking before trying again.`);
+      const ambiguous = method === 'POST' && mayHaveCommitted(failure);
+      const exhausted = attempt >= maxAttempts;
+      if ((ambiguous && !onAmbiguous) || (exhausted && !ambiguous)) throw error;
+      const wait = retryDelayMs(failure, attempt);
+      const next = ambiguous ? 'it may have been carried out, so the step checks' : 'retrying';
+      log(`Attempt ${attempt}/${maxAttempts} of ${method} ${path} failed (${failure.reason}); ${next} in ${(wait / 1000).toFixed(1)} s.`);
+      await this.sleep(wait);
+      // Even after the last attempt: a create that did happen must be found (or undone), not forgotten.
+      if (ambiguous && onAmbiguous) {
         const found = await onAmbiguous(error);
         if (found !== 'retry') return found;
+        if (exhausted) throw error;
       }
-      if (attempt >= maxAttempts) throw error;
-      const wait = retryDelayMs(failure, attempt);
-      log(`Attempt ${attempt}/${maxAttempts} of ${method} ${path} failed (${failure.reason}); retrying in ${(wait / 1000).toFixed(1)} s.`);
-      await this.sleep(wait);
     }
   }
 

@@ -1,5 +1,5 @@
-import * as core from '@actions/core';
 import type { CommonSettings } from '../inputs/common.js';
+import { info } from '../log.js';
 import { basicAuthorization } from '../secrets.js';
 import { ACTION_NAME, ACTION_VERSION } from '../version.js';
 import { ApiClient } from './client.js';
@@ -12,6 +12,6 @@ export function connect(common: CommonSettings): ApiClient {
     userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     timeoutMs: common.requestTimeoutMs,
     maxAttempts: common.maxAttempts,
-    log: (line) => core.info(line),
+    log: info,
   });
 }

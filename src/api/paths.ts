@@ -1,7 +1,8 @@
 /** The document's paths, built in one place. IDs are validated UUIDs by the time they get here. */
-export const keysPath = (organizationId: string): string => `/v1/organizations/${organizationId}/keys`;
+export const organizationPath = (organizationId: string): string => `/v1/organizations/${organizationId}`;
+export const keysPath = (organizationId: string): string => `${organizationPath(organizationId)}/keys`;
 export const keyPath = (organizationId: string, keyUuid: string): string => `${keysPath(organizationId)}/${encodeURIComponent(keyUuid)}`;
-export const servicePath = (organizationId: string, serviceId: string): string => `/v1/organizations/${organizationId}/services/${serviceId}`;
+export const servicePath = (organizationId: string, serviceId: string): string => `${organizationPath(organizationId)}/services/${serviceId}`;
 export const privateEndpointPath = (organizationId: string, serviceId: string): string => `${servicePath(organizationId, serviceId)}/privateEndpoint`;
 export const reversePrivateEndpointsPath = (organizationId: string, serviceId: string): string =>
   `${servicePath(organizationId, serviceId)}/clickpipesReversePrivateEndpoints`;

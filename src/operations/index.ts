@@ -16,7 +16,7 @@ export interface OperationContext {
 export function runOperation(settings: Settings, { client, now, log }: OperationContext): Promise<OperationResult> {
   switch (settings.operation) {
     case 'create-key':
-      return createKey(settings, client);
+      return createKey(settings, client, log);
     case 'delete-key':
       return deleteKey(settings, client);
     case 'prune-keys':
