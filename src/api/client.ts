@@ -1,3 +1,4 @@
+import type { Agent } from 'node:http';
 import fetch, { type Response } from 'node-fetch';
 import { ApiError } from './errors.js';
 import { type Failure, isTransient, mayHaveCommitted, retryDelayMs } from './retry.js';
@@ -9,6 +10,8 @@ export interface ClientConfig {
   userAgent: string;
   timeoutMs: number;
   maxAttempts: number;
+  /** A proxy tunnel, when the runner has one configured. */
+  agent?: Agent;
   log: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -82,7 +85,7 @@ export class ApiClient {
   }
 
   private async send(method: Method, path: string, body: unknown): Promise<Attempt> {
-    const { baseUrl, authorization, userAgent, timeoutMs } = this.config;
+    const { baseUrl, authorization, userAgent, timeoutMs, agent } = this.config;
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), timeoutMs);
     try {
@@ -97,6 +100,7 @@ export class ApiClient {
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
         redirect: 'error',
+        agent,
       });
       const text = await response.text();
       this.noteRateLimit(response);

@@ -1,8 +1,9 @@
 import type { CommonSettings } from '../inputs/common.js';
 import { info } from '../log.js';
-import { basicAuthorization } from '../secrets.js';
+import { basicAuthorization, mask } from '../secrets.js';
 import { ACTION_NAME, ACTION_VERSION } from '../version.js';
 import { ApiClient } from './client.js';
+import { proxyAgent } from './proxy.js';
 
 /** A client for the step's settings; the credentials are masked before the header is built. */
 export function connect(common: CommonSettings): ApiClient {
@@ -12,6 +13,7 @@ export function connect(common: CommonSettings): ApiClient {
     userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     timeoutMs: common.requestTimeoutMs,
     maxAttempts: common.maxAttempts,
+    agent: proxyAgent(common.apiUrl, mask),
     log: info,
   });
 }

@@ -1,0 +1,33 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { InputError } from '../src/inputs/errors.js';
+import { readSettings } from '../src/inputs/index.js';
+import { BASE_INPUTS, setInputs } from './helpers/inputs.js';
+
+const declared = Object.keys((parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: object }).inputs);
+const OPERATIONS = ['create-key', 'delete-key', 'prune-keys', 'create-private-endpoint', 'create-reverse-private-endpoint'];
+let restore = (): void => undefined;
+afterEach(() => restore());
+
+describe('the input parser, on random strings', () => {
+  test('either reads settings or throws an InputError naming a declared input', () => {
+    const someInputs = fc.dictionary(fc.constantFrom(...declared.filter((name) => name !== 'operation')), fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', ' ', '[]', '{}', 'null', '-', 'true', '1h', 'never')), { maxKeys: 8 });
+    fc.assert(
+      fc.property(fc.constantFrom(...OPERATIONS), someInputs, (operation, inputs) => {
+        restore();
+        restore = setInputs({ ...BASE_INPUTS, operation, ...inputs });
+        try {
+          readSettings();
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          const named = error.input.replace(/^body\..*/, 'body');
+          expect(declared).toContain(named);
+          expect(error.message).toMatch(/^Input '[a-zA-Z.-]+' .+\. Accepted: .+\.$/s);
+        }
+      }),
+      { numRuns: 400 },
+    );
+  });
+});
