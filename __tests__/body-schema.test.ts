@@ -27,6 +27,10 @@ describe('request schemas from the document', () => {
   });
 
   test('every POST body of the document is there', () => {
-    expect(Object.keys(requestSchemas).sort()).toEqual(['ApiKeyPostRequest', 'CreateReversePrivateEndpoint', 'ServicPrivateEndpointePostRequest']);
+    expect(Object.keys(requestSchemas).sort()).toEqual([
+      'ApiKeyPostRequest',
+      'CreateReversePrivateEndpoint',
+      'ServicPrivateEndpointePostRequest',
+    ]);
   });
 });

@@ -5,10 +5,12 @@ import { ApiClient } from '../src/api/client.js';
 import { ApiError } from '../src/api/errors.js';
 
 type Reply = (req: IncomingMessage, res: ServerResponse) => void;
-const json = (status: number, body: unknown, headers: Record<string, string> = {}): Reply => (_req, res) => {
-  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-};
+const json =
+  (status: number, body: unknown, headers: Record<string, string> = {}): Reply =>
+  (_req, res) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
 
 let server: Server;
 let replies: Reply[] = [];
@@ -54,7 +56,11 @@ describe('ApiClient', () => {
     replies = [ok];
     const response = await client().post<{ id: number }>('/v1/thing', { a: 1 });
     expect(response).toEqual({ httpStatus: 200, requestId: 'f5a4b1c2-0000-4000-8000-000000000001', result: { id: 1 } });
-    expect(seen[0]?.headers).toMatchObject({ authorization: 'Basic dGVzdDp0ZXN0', 'user-agent': 'clickhouse-cloud-action/test', 'content-type': 'application/json' });
+    expect(seen[0]?.headers).toMatchObject({
+      authorization: 'Basic dGVzdDp0ZXN0',
+      'user-agent': 'clickhouse-cloud-action/test',
+      'content-type': 'application/json',
+    });
   });
 
   test('a GET is retried after a 503, logging the reason and the wait once', async () => {
@@ -95,7 +101,9 @@ describe('ApiClient', () => {
 
   test.each([400, 401, 403, 404])('HTTP %d is final, with the API error text and request id', async (status) => {
     replies = [json(status, { status, error: 'BAD_REQUEST: nope', requestId: 'abc' })];
-    const error = (await client().get('/v1/thing').catch((e: unknown) => e)) as ApiError;
+    const error = (await client()
+      .get('/v1/thing')
+      .catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
     expect(error.message).toBe(`ClickHouse Cloud API answered HTTP ${status} to GET /v1/thing: BAD_REQUEST: nope (request id abc)`);
     expect(seen).toHaveLength(1);
@@ -103,14 +111,18 @@ describe('ApiClient', () => {
 
   test('after the last attempt the error says how many were made', async () => {
     replies = [0, 1, 2].map(() => json(500, { status: 500, error: 'INTERNAL_ERROR' }));
-    await expect(client().get('/v1/thing')).rejects.toThrow('ClickHouse Cloud API answered HTTP 500 to GET /v1/thing after 3 attempts: INTERNAL_ERROR');
+    await expect(client().get('/v1/thing')).rejects.toThrow(
+      'ClickHouse Cloud API answered HTTP 500 to GET /v1/thing after 3 attempts: INTERNAL_ERROR',
+    );
     expect(seen).toHaveLength(3);
     expect(waits).toHaveLength(2);
   });
 
   test('a slow answer hits the deadline', async () => {
     replies = [(_req, res) => setTimeout(() => ok(_req, res), 500)];
-    await expect(client({ timeoutMs: 100, maxAttempts: 1 }).get('/v1/slow')).rejects.toThrow('ClickHouse Cloud API could not be reached to GET /v1/slow: no answer within 0.1 s');
+    await expect(client({ timeoutMs: 100, maxAttempts: 1 }).get('/v1/slow')).rejects.toThrow(
+      'ClickHouse Cloud API could not be reached to GET /v1/slow: no answer within 0.1 s',
+    );
   });
 
   test('an API base URL with a path keeps it as a prefix', async () => {

@@ -23,23 +23,51 @@ describe('create-key, run as a workflow step', () => {
     });
     const o = main.outputs;
     expect(Object.keys(o).sort()).toEqual(
-      ['created-at', 'expire-at', 'http-status', 'id', 'key-id', 'key-secret', 'key-suffix', 'name', 'request-id', 'result', 'roles', 'state'].sort(),
+      [
+        'created-at',
+        'expire-at',
+        'http-status',
+        'id',
+        'key-id',
+        'key-secret',
+        'key-suffix',
+        'name',
+        'request-id',
+        'result',
+        'roles',
+        'state',
+      ].sort(),
     );
-    expect(o).toMatchObject({ state: 'enabled', roles: '["developer","query_endpoints"]', 'http-status': '200', 'key-suffix': o['key-id']?.slice(-4) });
+    expect(o).toMatchObject({
+      state: 'enabled',
+      roles: '["developer","query_endpoints"]',
+      'http-status': '200',
+      'key-suffix': o['key-id']?.slice(-4),
+    });
     expect(Date.parse(o['expire-at'] ?? '') - Date.parse(o['created-at'] ?? '')).toBeGreaterThan(7_100_000);
     const result = JSON.parse(o.result ?? '') as { keySecret: string; key: { id: string } };
     expect(result.keySecret).toBe('***');
     expect(result.key.id).toBe(o.id);
-    expect(emulator().keys().map((k) => k.id)).toContain(o.id);
+    expect(
+      emulator()
+        .keys()
+        .map((k) => k.id),
+    ).toContain(o.id);
     // The new key works.
     const auth = Buffer.from(`${o['key-id']}:${o['key-secret']}`).toString('base64');
-    const me = await fetch(`${emulator().url}/v1/organizations/${emulator().organizationId}`, { headers: { Authorization: `Basic ${auth}` } });
+    const me = await fetch(`${emulator().url}/v1/organizations/${emulator().organizationId}`, {
+      headers: { Authorization: `Basic ${auth}` },
+    });
     expect(me.status).toBe(200);
 
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
     expect(post.stdout).toContain(`Revoked API key ${o.id}.`);
-    expect(emulator().keys().map((k) => k.id)).not.toContain(o.id);
+    expect(
+      emulator()
+        .keys()
+        .map((k) => k.id),
+    ).not.toContain(o.id);
     expect(emulator().keys()).toHaveLength(before);
   });
 
@@ -62,7 +90,11 @@ describe('create-key, run as a workflow step', () => {
     const { main, post } = await runJob(createKey({ 'revoke-on-exit': 'false' }));
     expect(main.exitCode).toBe(0);
     expect(post.exitCode).toBe(0);
-    expect(emulator().keys().map((k) => k.id)).toContain(main.outputs.id);
+    expect(
+      emulator()
+        .keys()
+        .map((k) => k.id),
+    ).toContain(main.outputs.id);
     expect(apiRequests(emulator()).map((r) => r.method)).toEqual(['POST']);
   });
 
@@ -76,9 +108,15 @@ describe('create-key, run as a workflow step', () => {
     expect(sent?.rawBody).not.toContain(secret);
     expect(sent?.rawBody).not.toContain(keyId);
     const sha = (text: string) => createHash('sha256').update(text).digest('base64');
-    expect((sent?.body as { hashData: unknown }).hashData).toEqual({ keyIdHash: sha(keyId), keyIdSuffix: keyId.slice(-4), keySecretHash: sha(secret) });
+    expect((sent?.body as { hashData: unknown }).hashData).toEqual({
+      keyIdHash: sha(keyId),
+      keyIdSuffix: keyId.slice(-4),
+      keySecretHash: sha(secret),
+    });
     const auth = Buffer.from(`${keyId}:${secret}`).toString('base64');
-    const me = await fetch(`${emulator().url}/v1/organizations/${emulator().organizationId}`, { headers: { Authorization: `Basic ${auth}` } });
+    const me = await fetch(`${emulator().url}/v1/organizations/${emulator().organizationId}`, {
+      headers: { Authorization: `Basic ${auth}` },
+    });
     expect(me.status).toBe(200);
   });
 
@@ -86,7 +124,9 @@ describe('create-key, run as a workflow step', () => {
     const step = await runStep(createKey({ organization: '00000000-0000-4000-8000-000000000000' }));
     expect(step.exitCode).toBe(1);
     expect(errorLines(step.stdout)).toEqual([
-      expect.stringMatching(/^::error::ClickHouse Cloud API answered HTTP 404 to POST \/v1\/organizations\/00000000-0000-4000-8000-000000000000\/keys: NOT_FOUND: /),
+      expect.stringMatching(
+        /^::error::ClickHouse Cloud API answered HTTP 404 to POST \/v1\/organizations\/00000000-0000-4000-8000-000000000000\/keys: NOT_FOUND: /,
+      ),
     ]);
     expect(step.state['revoke-key']).toBeUndefined();
   });
@@ -94,7 +134,11 @@ describe('create-key, run as a workflow step', () => {
   test('a wrong secret is a 401, reported without the secret', async () => {
     const step = await runStep(createKey({ 'api-key-secret': 'not-the-secret-at-all' }));
     expect(step.exitCode).toBe(1);
-    expect(errorLines(step.stdout)).toEqual(['::error::ClickHouse Cloud API answered HTTP 401 to POST /v1/organizations/' + emulator().organizationId + '/keys: UNAUTHORIZED: Key is not found']);
+    expect(errorLines(step.stdout)).toEqual([
+      '::error::ClickHouse Cloud API answered HTTP 401 to POST /v1/organizations/' +
+        emulator().organizationId +
+        '/keys: UNAUTHORIZED: Key is not found',
+    ]);
     expect(step.stdout.replace(/::add-mask::.*/g, '')).not.toContain('not-the-secret-at-all');
   });
 

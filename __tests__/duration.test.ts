@@ -25,7 +25,9 @@ describe('durations', () => {
   ])('%d ms reads %s', (ms, text) => expect(formatDuration(ms)).toBe(text));
 
   test('zero is refused with the input named', () => {
-    expect(() => parseDuration('request-timeout', '0s')).toThrow(/Input 'request-timeout' is "0s", not a positive duration\. Accepted: a duration such as 90s/);
+    expect(() => parseDuration('request-timeout', '0s')).toThrow(
+      /Input 'request-timeout' is "0s", not a positive duration\. Accepted: a duration such as 90s/,
+    );
   });
 });
 
@@ -39,6 +41,8 @@ describe('expiry', () => {
     expect(() => parseExpiry('expire-at', text, NOW)).toThrow(InputError);
   });
   test('the past is refused, saying so', () => {
-    expect(() => parseExpiry('expire-at', '2020-01-01T00:00:00Z', NOW)).toThrow(/Input 'expire-at' is "2020-01-01T00:00:00Z", which is not in the future\. Accepted: an ISO-8601 timestamp/);
+    expect(() => parseExpiry('expire-at', '2020-01-01T00:00:00Z', NOW)).toThrow(
+      /Input 'expire-at' is "2020-01-01T00:00:00Z", which is not in the future\. Accepted: an ISO-8601 timestamp/,
+    );
   });
 });

@@ -364,7 +364,11 @@ describe('private endpoints', () => {
     expect((await call(e, 'GET', servicePath(e))).json.result.privateEndpointIds).toEqual(['vpce-0123456789abcdef0']);
   });
 
-  const vpcService = { description: 'kafka', type: 'VPC_ENDPOINT_SERVICE', vpcEndpointServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-1' };
+  const vpcService = {
+    description: 'kafka',
+    type: 'VPC_ENDPOINT_SERVICE',
+    vpcEndpointServiceName: 'com.amazonaws.vpce.us-east-1.vpce-svc-1',
+  };
 
   test('a reverse private endpoint is Provisioning, then Ready on the Nth poll', async () => {
     const e = await start({ readyAfterPolls: 2 });
@@ -569,7 +573,12 @@ describe('the document', () => {
 
     const key = (await createKey(e, { name: 'walk', roles: ['developer'], expireAt: inOneHour() })).json.result.key;
     await call(e, 'POST', `${servicePath(e)}/privateEndpoint`, { body: { id: 'vpce-0123456789abcdef0', description: 'd' } });
-    const msk = { description: 'm', type: 'MSK_MULTI_VPC', mskClusterArn: 'arn:aws:kafka:us-east-1:1:cluster/c', mskAuthentication: 'SASL_IAM' };
+    const msk = {
+      description: 'm',
+      type: 'MSK_MULTI_VPC',
+      mskClusterArn: 'arn:aws:kafka:us-east-1:1:cluster/c',
+      mskAuthentication: 'SASL_IAM',
+    };
     const rpe = (await call(e, 'POST', rpePath(e), { body: msk })).json.result;
     const walk: [string, string, string, Record<string, unknown>?][] = [
       ['GET', '/v1/organizations/{organizationId}', orgPath(e)],

@@ -16,7 +16,8 @@ function read(inputs: Record<string, string>) {
   restore = setInputs({ ...BASE_INPUTS, service: SERVICE, ...inputs });
   return readSettings();
 }
-const rpe = (inputs: Record<string, string>) => read({ operation: 'create-reverse-private-endpoint', description: 'orders kafka', ...inputs }) as ReversePrivateEndpointSettings;
+const rpe = (inputs: Record<string, string>) =>
+  read({ operation: 'create-reverse-private-endpoint', description: 'orders kafka', ...inputs }) as ReversePrivateEndpointSettings;
 function rpeError(inputs: Record<string, string>): string {
   try {
     rpe(inputs);
@@ -29,8 +30,14 @@ function rpeError(inputs: Record<string, string>): string {
 describe('create-reverse-private-endpoint inputs', () => {
   test.each([
     [{ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE }, { vpcEndpointServiceName: VPCE_SERVICE }],
-    [{ type: 'VPC_RESOURCE', 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0', 'vpc-resource-share-arn': SHARE_ARN }, { vpcResourceConfigurationId: 'rcfg-0123456789abcdef0', vpcResourceShareArn: SHARE_ARN }],
-    [{ type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'SASL_SCRAM' }, { mskClusterArn: MSK_ARN, mskAuthentication: 'SASL_SCRAM' }],
+    [
+      { type: 'VPC_RESOURCE', 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0', 'vpc-resource-share-arn': SHARE_ARN },
+      { vpcResourceConfigurationId: 'rcfg-0123456789abcdef0', vpcResourceShareArn: SHARE_ARN },
+    ],
+    [
+      { type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'SASL_SCRAM' },
+      { mskClusterArn: MSK_ARN, mskAuthentication: 'SASL_SCRAM' },
+    ],
   ])('%j sends only its own fields', (inputs, fields) => {
     const settings = rpe(inputs);
     expect(settings.request).toEqual({ description: 'orders kafka', type: inputs.type, ...fields });
@@ -38,37 +45,100 @@ describe('create-reverse-private-endpoint inputs', () => {
   });
 
   test('the body can carry the fields, the inputs override them', () => {
-    const settings = rpe({ description: '', body: JSON.stringify({ description: 'from body', type: 'MSK_MULTI_VPC', mskClusterArn: MSK_ARN, mskAuthentication: 'SASL_IAM', vpcEndpointServiceName: null }), 'msk-authentication': 'SASL_SCRAM' });
-    expect(settings.request).toEqual({ description: 'from body', type: 'MSK_MULTI_VPC', mskClusterArn: MSK_ARN, mskAuthentication: 'SASL_SCRAM' });
+    const settings = rpe({
+      description: '',
+      body: JSON.stringify({
+        description: 'from body',
+        type: 'MSK_MULTI_VPC',
+        mskClusterArn: MSK_ARN,
+        mskAuthentication: 'SASL_IAM',
+        vpcEndpointServiceName: null,
+      }),
+      'msk-authentication': 'SASL_SCRAM',
+    });
+    expect(settings.request).toEqual({
+      description: 'from body',
+      type: 'MSK_MULTI_VPC',
+      mskClusterArn: MSK_ARN,
+      mskAuthentication: 'SASL_SCRAM',
+    });
   });
 
   test.each([
-    [{ type: 'VPC_ENDPOINT_SERVICE' }, /^Input 'vpc-endpoint-service-name' is required for type VPC_ENDPOINT_SERVICE but empty\. Accepted: com\.amazonaws\.vpce\.<region>/],
-    [{ type: 'VPC_RESOURCE', 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0' }, /^Input 'vpc-resource-share-arn' is required for type VPC_RESOURCE/],
-    [{ type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN }, /^Input 'msk-authentication' is required for type MSK_MULTI_VPC but empty\. Accepted: SASL_IAM or SASL_SCRAM/],
-    [{ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'msk-cluster-arn': MSK_ARN }, /^Input 'msk-cluster-arn' belongs to type MSK_MULTI_VPC, not VPC_ENDPOINT_SERVICE\. Accepted: for VPC_ENDPOINT_SERVICE only vpc-endpoint-service-name/],
-    [{ type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'SASL_IAM', body: `vpcResourceShareArn: "${SHARE_ARN}"` }, /^Input 'body\.vpcResourceShareArn' belongs to type VPC_RESOURCE, not MSK_MULTI_VPC/],
-    [{ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': 'vpce-svc-0123456789abcdef0' }, /^Input 'vpc-endpoint-service-name' is "vpce-svc-0123456789abcdef0", not of the expected form\. Accepted: com\.amazonaws\.vpce\.<region>\.vpce-svc-/],
-    [{ type: 'VPC_RESOURCE', 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0', 'vpc-resource-share-arn': 'share-123' }, /^Input 'vpc-resource-share-arn' is "share-123", not of the expected form\. Accepted: arn:aws:ram:<region>:<12-digit account>:resource-share\/<id>/],
-    [{ type: 'MSK_MULTI_VPC', 'msk-cluster-arn': 'arn:aws:kafka:us-east-1:12345:cluster/x', 'msk-authentication': 'SASL_IAM' }, /^Input 'msk-cluster-arn' .* not of the expected form\. Accepted: arn:aws:kafka:<region>:<12-digit account>:cluster/],
-    [{ type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'PLAIN' }, /^Input 'msk-authentication' is "PLAIN", not of the expected form\. Accepted: SASL_IAM or SASL_SCRAM/],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE' },
+      /^Input 'vpc-endpoint-service-name' is required for type VPC_ENDPOINT_SERVICE but empty\. Accepted: com\.amazonaws\.vpce\.<region>/,
+    ],
+    [
+      { type: 'VPC_RESOURCE', 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0' },
+      /^Input 'vpc-resource-share-arn' is required for type VPC_RESOURCE/,
+    ],
+    [
+      { type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN },
+      /^Input 'msk-authentication' is required for type MSK_MULTI_VPC but empty\. Accepted: SASL_IAM or SASL_SCRAM/,
+    ],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'msk-cluster-arn': MSK_ARN },
+      /^Input 'msk-cluster-arn' belongs to type MSK_MULTI_VPC, not VPC_ENDPOINT_SERVICE\. Accepted: for VPC_ENDPOINT_SERVICE only vpc-endpoint-service-name/,
+    ],
+    [
+      { type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'SASL_IAM', body: `vpcResourceShareArn: "${SHARE_ARN}"` },
+      /^Input 'body\.vpcResourceShareArn' belongs to type VPC_RESOURCE, not MSK_MULTI_VPC/,
+    ],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': 'vpce-svc-0123456789abcdef0' },
+      /^Input 'vpc-endpoint-service-name' is "vpce-svc-0123456789abcdef0", not of the expected form\. Accepted: com\.amazonaws\.vpce\.<region>\.vpce-svc-/,
+    ],
+    [
+      { type: 'VPC_RESOURCE', 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0', 'vpc-resource-share-arn': 'share-123' },
+      /^Input 'vpc-resource-share-arn' is "share-123", not of the expected form\. Accepted: arn:aws:ram:<region>:<12-digit account>:resource-share\/<id>/,
+    ],
+    [
+      { type: 'MSK_MULTI_VPC', 'msk-cluster-arn': 'arn:aws:kafka:us-east-1:12345:cluster/x', 'msk-authentication': 'SASL_IAM' },
+      /^Input 'msk-cluster-arn' .* not of the expected form\. Accepted: arn:aws:kafka:<region>:<12-digit account>:cluster/,
+    ],
+    [
+      { type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'PLAIN' },
+      /^Input 'msk-authentication' is "PLAIN", not of the expected form\. Accepted: SASL_IAM or SASL_SCRAM/,
+    ],
     [{ type: 'PRIVATE_LINK' }, /^Input 'type' is "PRIVATE_LINK"\. Accepted: VPC_ENDPOINT_SERVICE, VPC_RESOURCE, MSK_MULTI_VPC/],
     [{ type: '' }, /^Input 'type' is required but empty/],
-    [{ description: '', type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE }, /^Input 'description' is required but empty\. Accepted: a description of at most 255 characters/],
-    [{ description: 'x'.repeat(256), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE }, /^Input 'description' has 256 characters\. Accepted: a description of at most 255 characters/],
-    [{ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-timeout': 'soon' }, /^Input 'wait-timeout' is "soon", not a positive duration/],
-    [{ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, service: 'svc-1' }, /^Input 'service' is "svc-1", not a UUID/],
-    [{ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, body: '{"dnsNames": []}' }, /^Input 'body' does not fit the API: body\.dnsNames is not a field of this request/],
+    [
+      { description: '', type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE },
+      /^Input 'description' is required but empty\. Accepted: a description of at most 255 characters/,
+    ],
+    [
+      { description: 'x'.repeat(256), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE },
+      /^Input 'description' has 256 characters\. Accepted: a description of at most 255 characters/,
+    ],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-timeout': 'soon' },
+      /^Input 'wait-timeout' is "soon", not a positive duration/,
+    ],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, service: 'svc-1' },
+      /^Input 'service' is "svc-1", not a UUID/,
+    ],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, body: '{"dnsNames": []}' },
+      /^Input 'body' does not fit the API: body\.dnsNames is not a field of this request/,
+    ],
   ])('%j', (inputs, message) => expect(rpeError(inputs)).toMatch(message));
 
   test('255 characters are fine', () => {
-    expect(rpe({ description: 'x'.repeat(255), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE }).request.description).toHaveLength(255);
+    expect(
+      rpe({ description: 'x'.repeat(255), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE }).request.description,
+    ).toHaveLength(255);
   });
 });
 
 describe('create-private-endpoint inputs', () => {
   test('endpoint-id is the body field id', () => {
-    const settings = read({ operation: 'create-private-endpoint', 'endpoint-id': 'vpce-0a1b2c3d4e5f60718', description: 'app vpc' }) as PrivateEndpointSettings;
+    const settings = read({
+      operation: 'create-private-endpoint',
+      'endpoint-id': 'vpce-0a1b2c3d4e5f60718',
+      description: 'app vpc',
+    }) as PrivateEndpointSettings;
     expect(settings.request).toEqual({ id: 'vpce-0a1b2c3d4e5f60718', description: 'app vpc' });
   });
 

@@ -13,31 +13,75 @@ const rpe = (inputs: Record<string, string>) =>
 
 describe('create-private-endpoint', () => {
   test('adds the endpoint and sets its outputs', async () => {
-    const { main } = await runJob(stepInputs(emulator(), { operation: 'create-private-endpoint', service: emulator().serviceId, 'endpoint-id': 'vpce-0a1b2c3d4e5f60718', description: 'app vpc' }));
+    const { main } = await runJob(
+      stepInputs(emulator(), {
+        operation: 'create-private-endpoint',
+        service: emulator().serviceId,
+        'endpoint-id': 'vpce-0a1b2c3d4e5f60718',
+        description: 'app vpc',
+      }),
+    );
     expect(main.exitCode).toBe(0);
     expect(apiRequests(emulator())[0]?.body).toEqual({ id: 'vpce-0a1b2c3d4e5f60718', description: 'app vpc' });
-    expect(main.outputs).toMatchObject({ id: 'vpce-0a1b2c3d4e5f60718', 'endpoint-id': 'vpce-0a1b2c3d4e5f60718', description: 'app vpc', 'cloud-provider': 'aws', region: 'us-east-1', 'http-status': '200' });
-    expect(emulator().privateEndpoints().map((e) => e.id)).toContain('vpce-0a1b2c3d4e5f60718');
+    expect(main.outputs).toMatchObject({
+      id: 'vpce-0a1b2c3d4e5f60718',
+      'endpoint-id': 'vpce-0a1b2c3d4e5f60718',
+      description: 'app vpc',
+      'cloud-provider': 'aws',
+      region: 'us-east-1',
+      'http-status': '200',
+    });
+    expect(
+      emulator()
+        .privateEndpoints()
+        .map((e) => e.id),
+    ).toContain('vpce-0a1b2c3d4e5f60718');
   });
 
-  test('an unknown service is the API\'s 404, quoted', async () => {
-    const step = await runStep(stepInputs(emulator(), { operation: 'create-private-endpoint', service: '11111111-2222-4333-8444-555555555555', 'endpoint-id': 'vpce-1' }));
+  test("an unknown service is the API's 404, quoted", async () => {
+    const step = await runStep(
+      stepInputs(emulator(), {
+        operation: 'create-private-endpoint',
+        service: '11111111-2222-4333-8444-555555555555',
+        'endpoint-id': 'vpce-1',
+      }),
+    );
     expect(step.exitCode).toBe(1);
-    expect(errorLines(step.stdout)).toEqual([expect.stringMatching(/^::error::ClickHouse Cloud API answered HTTP 404 to POST .*\/privateEndpoint: NOT_FOUND/)]);
+    expect(errorLines(step.stdout)).toEqual([
+      expect.stringMatching(/^::error::ClickHouse Cloud API answered HTTP 404 to POST .*\/privateEndpoint: NOT_FOUND/),
+    ]);
   });
 });
 
 describe('create-reverse-private-endpoint', () => {
   test.each([
     ['VPC_ENDPOINT_SERVICE', { 'vpc-endpoint-service-name': VPCE_SERVICE }, { vpcEndpointServiceName: VPCE_SERVICE }],
-    ['VPC_RESOURCE', { 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0', 'vpc-resource-share-arn': SHARE_ARN }, { vpcResourceConfigurationId: 'rcfg-0123456789abcdef0', vpcResourceShareArn: SHARE_ARN }],
-    ['MSK_MULTI_VPC', { 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'SASL_IAM' }, { mskClusterArn: MSK_ARN, mskAuthentication: 'SASL_IAM' }],
+    [
+      'VPC_RESOURCE',
+      { 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0', 'vpc-resource-share-arn': SHARE_ARN },
+      { vpcResourceConfigurationId: 'rcfg-0123456789abcdef0', vpcResourceShareArn: SHARE_ARN },
+    ],
+    [
+      'MSK_MULTI_VPC',
+      { 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'SASL_IAM' },
+      { mskClusterArn: MSK_ARN, mskAuthentication: 'SASL_IAM' },
+    ],
   ])('%s: creates it with its own fields and outputs every result field', async (type, inputs, fields) => {
     const { main } = await runJob(rpe({ type, ...inputs }));
     expect(main.exitCode).toBe(0);
-    expect(apiRequests(emulator()).filter((r) => r.method === 'POST').map((r) => r.body)).toEqual([{ description: 'orders', type, ...fields }]);
+    expect(
+      apiRequests(emulator())
+        .filter((r) => r.method === 'POST')
+        .map((r) => r.body),
+    ).toEqual([{ description: 'orders', type, ...fields }]);
     const o = main.outputs;
-    expect(o).toMatchObject({ 'service-id': emulator().serviceId, description: 'orders', type, status: 'Provisioning', ...Object.fromEntries(Object.entries(inputs)) });
+    expect(o).toMatchObject({
+      'service-id': emulator().serviceId,
+      description: 'orders',
+      type,
+      status: 'Provisioning',
+      ...Object.fromEntries(Object.entries(inputs)),
+    });
     expect(o.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(o['endpoint-id']).toMatch(/^vpce-/);
     expect(JSON.parse(o['dns-names'] ?? '')).toEqual(expect.any(Array));
@@ -47,9 +91,21 @@ describe('create-reverse-private-endpoint', () => {
 
   test.each([
     ['a missing field', { type: 'VPC_RESOURCE', 'vpc-resource-configuration-id': 'rcfg-0123456789abcdef0' }, 'vpc-resource-share-arn'],
-    ['a foreign field', { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'msk-authentication': 'SASL_IAM' }, 'msk-authentication'],
-    ['a description over 255 characters', { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, description: 'd'.repeat(256) }, 'description'],
-    ['a service name that is not one', { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': 'my-service' }, 'vpc-endpoint-service-name'],
+    [
+      'a foreign field',
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'msk-authentication': 'SASL_IAM' },
+      'msk-authentication',
+    ],
+    [
+      'a description over 255 characters',
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, description: 'd'.repeat(256) },
+      'description',
+    ],
+    [
+      'a service name that is not one',
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': 'my-service' },
+      'vpc-endpoint-service-name',
+    ],
   ])('%s fails before any request', async (_what, inputs, input) => {
     const { main } = await runJob(rpe(inputs));
     expect(main.exitCode).toBe(1);
@@ -63,7 +119,9 @@ describe('create-reverse-private-endpoint', () => {
     expect(step.outputs.status).toBe('Ready');
     const polls = apiRequests(emulator()).filter((r) => r.method === 'GET' && r.path.endsWith(step.outputs.id ?? '-'));
     expect(polls).toHaveLength(1);
-    expect(polls[0]?.path).toBe(`/v1/organizations/${emulator().organizationId}/services/${emulator().serviceId}/clickpipesReversePrivateEndpoints/${step.outputs.id}`);
+    expect(polls[0]?.path).toBe(
+      `/v1/organizations/${emulator().organizationId}/services/${emulator().serviceId}/clickpipesReversePrivateEndpoints/${step.outputs.id}`,
+    );
     expect(step.stdout).toContain('Status: Provisioning -> Ready after');
     expect(JSON.parse(step.outputs.result ?? '')).toMatchObject({ status: 'Ready' });
   });
@@ -73,8 +131,16 @@ describe('create-reverse-private-endpoint', () => {
     const step = await runStep(rpe({ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-for-ready': 'true' }));
     expect(step.exitCode).toBe(1);
     expect(step.outputs.status).toBe('Failed');
-    expect(errorLines(step.stdout)).toEqual([expect.stringMatching(/^::error::The reverse private endpoint ended in status Failed after \d+\.\d s; it is kept so it can be inspected\.$/)]);
-    expect(emulator().reversePrivateEndpoints().map((e) => e.id)).toContain(step.outputs.id);
+    expect(errorLines(step.stdout)).toEqual([
+      expect.stringMatching(
+        /^::error::The reverse private endpoint ended in status Failed after \d+\.\d s; it is kept so it can be inspected\.$/,
+      ),
+    ]);
+    expect(
+      emulator()
+        .reversePrivateEndpoints()
+        .map((e) => e.id),
+    ).toContain(step.outputs.id);
     expect(step.summary).toContain('failed');
   });
 });
@@ -83,14 +149,23 @@ describe('create-reverse-private-endpoint, never ready', () => {
   const slow = useEmulator({ readyAfterMs: 3_600_000 });
   test('wait-for-ready gives up at wait-timeout with the last status', async () => {
     const inputs = stepInputs(slow(), {
-      operation: 'create-reverse-private-endpoint', service: slow().serviceId, description: 'slow', type: 'VPC_ENDPOINT_SERVICE',
-      'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-for-ready': 'true', 'wait-timeout': '3s',
+      operation: 'create-reverse-private-endpoint',
+      service: slow().serviceId,
+      description: 'slow',
+      type: 'VPC_ENDPOINT_SERVICE',
+      'vpc-endpoint-service-name': VPCE_SERVICE,
+      'wait-for-ready': 'true',
+      'wait-timeout': '3s',
     });
     const started = Date.now();
     const step = await runStep(inputs);
     expect(step.exitCode).toBe(1);
     expect(Date.now() - started).toBeLessThan(6000);
-    expect(errorLines(step.stdout)).toEqual([expect.stringMatching(/^::error::The reverse private endpoint was not Ready after 3\.\d s \(wait-timeout 3s\); last status Provisioning\.$/)]);
+    expect(errorLines(step.stdout)).toEqual([
+      expect.stringMatching(
+        /^::error::The reverse private endpoint was not Ready after 3\.\d s \(wait-timeout 3s\); last status Provisioning\.$/,
+      ),
+    ]);
     expect(step.outputs.status).toBe('Provisioning');
   });
 });

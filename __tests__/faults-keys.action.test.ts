@@ -11,9 +11,30 @@ const says = (pattern: RegExp) => (main: StepRun) => expect(main.stdout).toMatch
 // create-key with a generated name: a key found after an unanswered POST is provably the step's,
 // but its secret is lost, so it is deleted and a fresh one made. The post step revokes the one kept.
 faultTable('create-key', emulator, () => ({ 'revoke-on-exit': 'true' }), keys, [
-  { fault: '429 with Retry-After', inject: { method: POST, fault: { kind: 'status', status: 429, retryAfter: 1 } }, exitCode: 0, requests: 2, left: 1, afterPost: 0 },
-  { fault: '503 then success', inject: { method: POST, fault: { kind: 'status', status: 503 } }, exitCode: 0, requests: 4, left: 1, afterPost: 0 },
-  { fault: 'connection reset before the response', inject: { method: POST, fault: { kind: 'reset' } }, exitCode: 0, requests: 4, left: 1, afterPost: 0 },
+  {
+    fault: '429 with Retry-After',
+    inject: { method: POST, fault: { kind: 'status', status: 429, retryAfter: 1 } },
+    exitCode: 0,
+    requests: 2,
+    left: 1,
+    afterPost: 0,
+  },
+  {
+    fault: '503 then success',
+    inject: { method: POST, fault: { kind: 'status', status: 503 } },
+    exitCode: 0,
+    requests: 4,
+    left: 1,
+    afterPost: 0,
+  },
+  {
+    fault: 'connection reset before the response',
+    inject: { method: POST, fault: { kind: 'reset' } },
+    exitCode: 0,
+    requests: 4,
+    left: 1,
+    afterPost: 0,
+  },
   {
     fault: 'response dropped after the create was committed',
     inject: { method: POST, fault: { kind: 'drop-after-commit' } },
@@ -21,10 +42,27 @@ faultTable('create-key', emulator, () => ({ 'revoke-on-exit': 'true' }), keys, [
     requests: 5,
     left: 1,
     afterPost: 0,
-    check: says(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer \(and so no secret\) came; creating a fresh one\./),
+    check: says(
+      /Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer \(and so no secret\) came; creating a fresh one\./,
+    ),
   },
-  { fault: 'slow response past the timeout', inject: { method: POST, fault: { kind: 'delay', ms: 1200 } }, inputs: { 'request-timeout': '1s' }, exitCode: 0, requests: 5, left: 1, afterPost: 0 },
-  { fault: '401', inputs: { 'api-key-secret': 'wrong' }, exitCode: 1, requests: 1, left: 0, check: says(/::error::.*HTTP 401.*UNAUTHORIZED/) },
+  {
+    fault: 'slow response past the timeout',
+    inject: { method: POST, fault: { kind: 'delay', ms: 1200 } },
+    inputs: { 'request-timeout': '1s' },
+    exitCode: 0,
+    requests: 5,
+    left: 1,
+    afterPost: 0,
+  },
+  {
+    fault: '401',
+    inputs: { 'api-key-secret': 'wrong' },
+    exitCode: 1,
+    requests: 1,
+    left: 0,
+    check: says(/::error::.*HTTP 401.*UNAUTHORIZED/),
+  },
   {
     fault: '500 on every try',
     inject: { method: POST, fault: { kind: 'status', status: 500 }, times: 2 },
@@ -56,15 +94,43 @@ faultTable('create-key', emulator, () => ({ 'local-secret': 'true' }), keys, [
     afterPost: 0,
     check: says(/The key was created although no answer came: [0-9a-f-]{36}; the step knows its secret and uses it\./),
   },
-  { fault: 'local-secret: slow response past the timeout', inject: { method: POST, fault: { kind: 'delay', ms: 1200 } }, inputs: { 'request-timeout': '1s' }, exitCode: 0, requests: 2, left: 1, afterPost: 0 },
+  {
+    fault: 'local-secret: slow response past the timeout',
+    inject: { method: POST, fault: { kind: 'delay', ms: 1200 } },
+    inputs: { 'request-timeout': '1s' },
+    exitCode: 0,
+    requests: 2,
+    left: 1,
+    afterPost: 0,
+  },
 ]);
 
 faultTable('delete-key', emulator, (e) => ({ key: e.seedKey({ name: 'doomed' }).id }), keys, [
   // The key is seeded after `before` is counted: 0 left means it was deleted, 1 that it survived.
   { fault: '503 then success', inject: { method: 'DELETE', fault: { kind: 'status', status: 503 } }, exitCode: 0, requests: 2, left: 0 },
-  { fault: 'connection reset before the response', inject: { method: 'DELETE', fault: { kind: 'reset' } }, exitCode: 0, requests: 2, left: 0 },
-  { fault: 'response dropped after the delete was committed', inject: { method: 'DELETE', fault: { kind: 'drop-after-commit' } }, exitCode: 0, requests: 2, left: 0, check: says(/::warning::API key .* was already gone/) },
-  { fault: '500 on every try', inject: { method: 'DELETE', fault: { kind: 'status', status: 500 }, times: 2 }, inputs: { 'max-attempts': '2' }, exitCode: 1, requests: 2, left: 1 },
+  {
+    fault: 'connection reset before the response',
+    inject: { method: 'DELETE', fault: { kind: 'reset' } },
+    exitCode: 0,
+    requests: 2,
+    left: 0,
+  },
+  {
+    fault: 'response dropped after the delete was committed',
+    inject: { method: 'DELETE', fault: { kind: 'drop-after-commit' } },
+    exitCode: 0,
+    requests: 2,
+    left: 0,
+    check: says(/::warning::API key .* was already gone/),
+  },
+  {
+    fault: '500 on every try',
+    inject: { method: 'DELETE', fault: { kind: 'status', status: 500 }, times: 2 },
+    inputs: { 'max-attempts': '2' },
+    exitCode: 1,
+    requests: 2,
+    left: 1,
+  },
 ]);
 
 test('a first try that commits after the step moved on is swept by the post step', async () => {
@@ -75,11 +141,14 @@ test('a first try that commits after the step moved on is swept by the post step
   expect(main.exitCode).toBe(0);
   expect(main.state['sweep-key-name']).toBe(main.outputs.name);
   // The delayed first try lands after the main step has finished: two keys under the step's name.
-  const copies = () => emulator().keys().filter((key) => key.name === main.outputs.name).length;
+  const copies = () =>
+    emulator()
+      .keys()
+      .filter((key) => key.name === main.outputs.name).length;
   for (let waited = 0; copies() < 2 && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(copies()).toBe(2);
   const post = await runStep(inputs, { state: main.state });
   expect(post.exitCode).toBe(0);
-  expect(post.stdout).toContain('Deleted late copies of this step\'s key');
+  expect(post.stdout).toContain("Deleted late copies of this step's key");
   expect(keys()).toBe(before);
 });

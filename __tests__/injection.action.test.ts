@@ -15,14 +15,24 @@ describe('text from the API is printed as data, never as a workflow command', ()
     emulator().addFault({ method: 'POST', fault: { kind: 'status', status: 400, body: { status: 400, error: HOSTILE } } });
     const step = await runStep(stepInputs(emulator(), { operation: 'create-key' }), { env: { RUNNER_DEBUG: '1' } });
     expect(step.exitCode).toBe(1);
-    expect(commands(step.stdout)).toEqual([expect.stringMatching(/^::error::ClickHouse Cloud API answered HTTP 400 to POST \S+: BAD_REQUEST: nope%0A::add-mask::ordinary%0A::set-output/)]);
+    expect(commands(step.stdout)).toEqual([
+      expect.stringMatching(
+        /^::error::ClickHouse Cloud API answered HTTP 400 to POST \S+: BAD_REQUEST: nope%0A::add-mask::ordinary%0A::set-output/,
+      ),
+    ]);
     expect(step.stdout).not.toMatch(/^::add-mask::ordinary/m);
     expect(step.outputs['key-secret']).toBeUndefined();
     expect(step.summary).not.toContain('<script');
   });
 
   test('a hostile name echoed by the API is folded into its log line', async () => {
-    const step = await runStep(stepInputs(emulator(), { operation: 'create-key', 'revoke-on-exit': 'false', body: JSON.stringify({ name: 'evil\n::warning::injected <b>x</b>' }) }));
+    const step = await runStep(
+      stepInputs(emulator(), {
+        operation: 'create-key',
+        'revoke-on-exit': 'false',
+        body: JSON.stringify({ name: 'evil\n::warning::injected <b>x</b>' }),
+      }),
+    );
     expect(step.exitCode).toBe(0);
     expect(commands(step.stdout)).toEqual([]);
     expect(step.stdout).toContain('Created API key evil ::warning::injected <b>x</b>');

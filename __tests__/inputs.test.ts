@@ -37,7 +37,11 @@ describe('create-key settings', () => {
   });
 
   test('field inputs override body keys, body keys override defaults', () => {
-    const settings = settingsFor({ body: 'name: from-body\nroles: [admin]\nexpireAt: null\nstate: disabled', state: 'enabled', roles: 'developer, query_endpoints' });
+    const settings = settingsFor({
+      body: 'name: from-body\nroles: [admin]\nexpireAt: null\nstate: disabled',
+      state: 'enabled',
+      roles: 'developer, query_endpoints',
+    });
     expect(settings.request).toEqual({ name: 'from-body', roles: ['developer', 'query_endpoints'], expireAt: null, state: 'enabled' });
     expect(settings.nameIsGenerated).toBe(false);
   });
@@ -53,7 +57,10 @@ describe('create-key settings', () => {
   });
 
   test('credentials fall back to the vendor variables when both inputs are empty', () => {
-    const settings = settingsFor({ 'api-key-id': '', 'api-key-secret': '' }, { CLICKHOUSE_CLOUD_API_KEY: 'EnvKey', CLICKHOUSE_CLOUD_API_SECRET: 'EnvSecret' });
+    const settings = settingsFor(
+      { 'api-key-id': '', 'api-key-secret': '' },
+      { CLICKHOUSE_CLOUD_API_KEY: 'EnvKey', CLICKHOUSE_CLOUD_API_SECRET: 'EnvSecret' },
+    );
     expect(settings.common.credentials).toEqual({ keyId: 'EnvKey', secret: 'EnvSecret', fromEnv: true });
   });
 
@@ -78,7 +85,10 @@ describe('every bad input names the input, the problem and what is accepted', ()
     [{ 'api-url': 'ftp://127.0.0.1' }, /^Input 'api-url' uses ftp:/],
     [{ body: '[1, 2]' }, /^Input 'body' is not an object/],
     [{ body: '{"name": "x",' }, /^Input 'body' is neither JSON nor YAML/],
-    [{ body: '{"name": "x", "expiresAt": "2030-01-01T00:00:00Z"}' }, /^Input 'body' does not fit the API: body\.expiresAt is not a field of this request/],
+    [
+      { body: '{"name": "x", "expiresAt": "2030-01-01T00:00:00Z"}' },
+      /^Input 'body' does not fit the API: body\.expiresAt is not a field of this request/,
+    ],
     [{ body: 'roles: []' }, /^Input 'body\.roles' is a list with no role/],
     [{ body: 'hashData: {keyIdHash: a, keyIdSuffix: b, keySecretHash: c}' }, /^Input 'body' sets hashData/],
     [{ body: 'ipAccessList: []' }, /^Input 'body\.ipAccessList' has no entry/],
@@ -91,7 +101,9 @@ describe('every bad input names the input, the problem and what is accepted', ()
 
   test('export-env with revoke-on-exit when authenticating from those very variables', () => {
     const env = { CLICKHOUSE_CLOUD_API_KEY: 'EnvKey', CLICKHOUSE_CLOUD_API_SECRET: 'EnvSecret' };
-    expect(errorFor({ 'api-key-id': '', 'api-key-secret': '', 'export-env': 'true' }, env)).toMatch(/^Input 'export-env' is true while this step authenticates with CLICKHOUSE_CLOUD_API_KEY/);
+    expect(errorFor({ 'api-key-id': '', 'api-key-secret': '', 'export-env': 'true' }, env)).toMatch(
+      /^Input 'export-env' is true while this step authenticates with CLICKHOUSE_CLOUD_API_KEY/,
+    );
   });
 
   test('the secret never appears in an error', () => {

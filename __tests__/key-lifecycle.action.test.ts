@@ -6,7 +6,10 @@ const emulator = useEmulator();
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
 const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
-const keyIds = () => emulator().keys().map((key) => key.id);
+const keyIds = () =>
+  emulator()
+    .keys()
+    .map((key) => key.id);
 
 describe('the post step', () => {
   test('a key already deleted is a warning, not a failure', async () => {
@@ -24,7 +27,11 @@ describe('the post step', () => {
     emulator().addFault({ method: 'DELETE', fault: { kind: 'status', status: 503 } });
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(apiRequests(emulator()).filter((r) => r.method === 'DELETE').map((r) => r.status)).toEqual([503, 200]);
+    expect(
+      apiRequests(emulator())
+        .filter((r) => r.method === 'DELETE')
+        .map((r) => r.status),
+    ).toEqual([503, 200]);
     expect(keyIds()).not.toContain(main.outputs.id);
   });
 
@@ -35,7 +42,11 @@ describe('the post step', () => {
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(1);
     expect(errorLines(post.stdout)).toEqual([
-      expect.stringMatching(new RegExp(`^::error::Could not revoke API key ${main.outputs.id}: .*HTTP 500.* after 2 attempts.*Delete it by hand .*key: ${main.outputs.id}\\.$`)),
+      expect.stringMatching(
+        new RegExp(
+          `^::error::Could not revoke API key ${main.outputs.id}: .*HTTP 500.* after 2 attempts.*Delete it by hand .*key: ${main.outputs.id}\\.$`,
+        ),
+      ),
     ]);
     expect(keyIds()).toContain(main.outputs.id);
   });
@@ -46,22 +57,32 @@ describe('the post step', () => {
     const main = await runStep(inputs, { env: admin });
     expect(main.exitCode).toBe(0);
     const other = emulator().seedKey({ name: 'other-admin', roles: ['admin'] });
-    const post = await runStep(inputs, { state: main.state, env: { CLICKHOUSE_CLOUD_API_KEY: other.keyId, CLICKHOUSE_CLOUD_API_SECRET: other.secret } });
+    const post = await runStep(inputs, {
+      state: main.state,
+      env: { CLICKHOUSE_CLOUD_API_KEY: other.keyId, CLICKHOUSE_CLOUD_API_SECRET: other.secret },
+    });
     expect(post.exitCode).toBe(1);
-    expect(post.stdout).toMatch(/::error::Could not revoke API key .*: the credentials now in effect are not the key the main step authenticated with/);
+    expect(post.stdout).toMatch(
+      /::error::Could not revoke API key .*: the credentials now in effect are not the key the main step authenticated with/,
+    );
   });
 });
 
 describe('export-env', () => {
   test('exports the key for later steps, masked, and a later step of the action authenticates with it', async () => {
-    const main = await runStep(stepInputs(emulator(), { operation: 'create-key', roles: 'admin', 'export-env': 'true', 'revoke-on-exit': 'false' }));
+    const main = await runStep(
+      stepInputs(emulator(), { operation: 'create-key', roles: 'admin', 'export-env': 'true', 'revoke-on-exit': 'false' }),
+    );
     expect(main.exitCode).toBe(0);
     const { 'key-id': keyId, 'key-secret': secret } = main.outputs;
     expect(main.exportedEnv).toEqual({ CLICKHOUSE_CLOUD_API_KEY: keyId, CLICKHOUSE_CLOUD_API_SECRET: secret });
     expect(main.stdout).toContain(`::add-mask::${secret}`);
 
     emulator().clearRequests();
-    const later = await runStep(stepInputs(emulator(), { operation: 'prune-keys', 'dry-run': 'true', 'api-key-id': '', 'api-key-secret': '' }), { env: main.exportedEnv });
+    const later = await runStep(
+      stepInputs(emulator(), { operation: 'prune-keys', 'dry-run': 'true', 'api-key-id': '', 'api-key-secret': '' }),
+      { env: main.exportedEnv },
+    );
     expect(later.exitCode).toBe(0);
     expect(apiRequests(emulator()).map((r) => r.keyId)).toEqual([keyId]);
   });
@@ -108,12 +129,19 @@ describe('prune-keys', () => {
   test('deletes exactly the stale keys with the prefix, never the authenticating one', async () => {
     const keys = seedMix('prune-a-');
     const step = await runStep(
-      stepInputs(emulator(), { operation: 'prune-keys', 'name-prefix': 'prune-a-', 'api-key-id': keys.self.keyId, 'api-key-secret': keys.self.secret }),
+      stepInputs(emulator(), {
+        operation: 'prune-keys',
+        'name-prefix': 'prune-a-',
+        'api-key-id': keys.self.keyId,
+        'api-key-secret': keys.self.secret,
+      }),
     );
     expect(step.exitCode).toBe(0);
     expect(JSON.parse(step.outputs.deleted ?? '').sort()).toEqual([keys.oldLive, keys.newExpired].sort());
     expect(step.outputs.count).toBe('2');
-    expect((JSON.parse(step.outputs.result ?? '') as Array<{ id: string }>).map((k) => k.id).sort()).toEqual([keys.oldLive, keys.newExpired].sort());
+    expect((JSON.parse(step.outputs.result ?? '') as Array<{ id: string }>).map((k) => k.id).sort()).toEqual(
+      [keys.oldLive, keys.newExpired].sort(),
+    );
     expect(keyIds()).toEqual(expect.arrayContaining([keys.newLive, keys.otherPrefixOld, keys.self.id]));
     expect(keyIds()).not.toEqual(expect.arrayContaining([keys.oldLive]));
     expect(keyIds()).not.toEqual(expect.arrayContaining([keys.newExpired]));
@@ -122,14 +150,30 @@ describe('prune-keys', () => {
 
   test('older-than widens the sweep', async () => {
     const keys = seedMix('prune-b-');
-    const step = await runStep(stepInputs(emulator(), { operation: 'prune-keys', 'name-prefix': 'prune-b-', 'older-than': '30m', 'api-key-id': keys.self.keyId, 'api-key-secret': keys.self.secret }));
+    const step = await runStep(
+      stepInputs(emulator(), {
+        operation: 'prune-keys',
+        'name-prefix': 'prune-b-',
+        'older-than': '30m',
+        'api-key-id': keys.self.keyId,
+        'api-key-secret': keys.self.secret,
+      }),
+    );
     expect(JSON.parse(step.outputs.deleted ?? '').sort()).toEqual([keys.oldLive, keys.newExpired, keys.newLive].sort());
   });
 
   test('dry-run reports what would go and deletes nothing', async () => {
     const keys = seedMix('prune-c-');
     const before = keyIds().length;
-    const step = await runStep(stepInputs(emulator(), { operation: 'prune-keys', 'name-prefix': 'prune-c-', 'dry-run': 'true', 'api-key-id': keys.self.keyId, 'api-key-secret': keys.self.secret }));
+    const step = await runStep(
+      stepInputs(emulator(), {
+        operation: 'prune-keys',
+        'name-prefix': 'prune-c-',
+        'dry-run': 'true',
+        'api-key-id': keys.self.keyId,
+        'api-key-secret': keys.self.secret,
+      }),
+    );
     expect(step.exitCode).toBe(0);
     expect(JSON.parse(step.outputs.deleted ?? '').sort()).toEqual([keys.oldLive, keys.newExpired].sort());
     expect(keyIds()).toHaveLength(before);

@@ -13,7 +13,11 @@ afterEach(() => restore());
 
 describe('the input parser, on random strings', () => {
   test('either reads settings or throws an InputError naming a declared input', () => {
-    const someInputs = fc.dictionary(fc.constantFrom(...declared.filter((name) => name !== 'operation')), fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', ' ', '[]', '{}', 'null', '-', 'true', '1h', 'never')), { maxKeys: 8 });
+    const someInputs = fc.dictionary(
+      fc.constantFrom(...declared.filter((name) => name !== 'operation')),
+      fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', ' ', '[]', '{}', 'null', '-', 'true', '1h', 'never')),
+      { maxKeys: 8 },
+    );
     fc.assert(
       fc.property(fc.constantFrom(...OPERATIONS), someInputs, (operation, inputs) => {
         restore();

@@ -7,13 +7,20 @@ const emulator = useEmulator();
 
 // Printable secrets long enough that finding one in a log is a leak, not a coincidence; the
 // runner trims inputs, so no surrounding white space.
-const secret = fc.string({ unit: fc.constantFrom(...'abcXYZ0189+/=:_-.!@#$%^&*()[]{}"\'\\<>|~` é漢'), minLength: 12, maxLength: 60 }).filter((s) => s.trim() === s);
+const secret = fc
+  .string({ unit: fc.constantFrom(...'abcXYZ0189+/=:_-.!@#$%^&*()[]{}"\'\\<>|~` é漢'), minLength: 12, maxLength: 60 })
+  .filter((s) => s.trim() === s);
 
 test('no secret appears in any output stream, for random secrets', async () => {
   await fc.assert(
     fc.asyncProperty(secret, fc.boolean(), async (adminSecret, localSecret) => {
       const admin = emulator().seedKey({ name: 'random-admin', roles: ['admin'], secret: adminSecret });
-      const inputs = stepInputs(emulator(), { operation: 'create-key', 'api-key-id': admin.keyId, 'api-key-secret': adminSecret, 'local-secret': String(localSecret) });
+      const inputs = stepInputs(emulator(), {
+        operation: 'create-key',
+        'api-key-id': admin.keyId,
+        'api-key-secret': adminSecret,
+        'local-secret': String(localSecret),
+      });
       const { main, post } = await runJob(inputs, { env: { RUNNER_DEBUG: '1' } });
       expect([main.exitCode, post.exitCode]).toEqual([0, 0]);
       const token = Buffer.from(`${admin.keyId}:${adminSecret}`).toString('base64');

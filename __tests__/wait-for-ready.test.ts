@@ -4,7 +4,11 @@ import type { ReversePrivateEndpoint } from '../src/api/types.js';
 import { waitForReady } from '../src/operations/wait-for-ready.js';
 
 type Status = NonNullable<ReversePrivateEndpoint['status']>;
-const answer = (status: Status): ApiResponse<ReversePrivateEndpoint> => ({ httpStatus: 200, requestId: `r-${status}`, result: { id: 'e', status } });
+const answer = (status: Status): ApiResponse<ReversePrivateEndpoint> => ({
+  httpStatus: 200,
+  requestId: `r-${status}`,
+  result: { id: 'e', status },
+});
 
 /** A clock that only moves when the waiter sleeps, and a client that answers the given statuses in turn. */
 function fixture(statuses: Status[]) {

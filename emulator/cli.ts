@@ -41,9 +41,18 @@ if (values.help) {
   process.exit(0);
 }
 
+// Fixed IDs and admin key, so a `.env` written once (see .env.example) works against every run.
+const LOCAL_SEED = {
+  organizationId: '00000000-0000-4000-8000-00000000c10d',
+  serviceId: '00000000-0000-4000-8000-0000000005e1',
+  adminKeyId: 'LocalEmulatorAdmin01',
+  adminKeySecret: '4b1dLocalEmulatorAdminSecretNotARealKey000',
+};
+
 const options: EmulatorOptions = {
   port: count('port', values.port) ?? 4010,
   rateLimit: values['rate-limit'] ? { limit: 10, windowMs: 10_000 } : false,
+  seed: LOCAL_SEED,
 };
 const readyAfterPolls = count('ready-after-polls', values['ready-after-polls']);
 const readyAfterMs = count('ready-after-ms', values['ready-after-ms']);

@@ -3,6 +3,7 @@
  * way the GitHub runner runs it (main step, then post step). No credentials needed. Secrets in
  * the outputs are shown as *** (as the runner's log masking would).
  */
+import { printStep } from './present.js';
 import { runStep, type StepRun } from './runner.js';
 import { type Emulator, startEmulator } from './server.js';
 
@@ -35,7 +36,8 @@ const scenarios: Scenario[] = [
   {
     title: 'prune-keys: sweeps keys left by crashed runs (three seeded: two stale, one fresh)',
     inputs: (emulator) => {
-      const seed = (name: string, age: number, expireAt: string | null) => emulator.seedKey({ name, createdAt: new Date(Date.now() - age).toISOString(), expireAt });
+      const seed = (name: string, age: number, expireAt: string | null) =>
+        emulator.seedKey({ name, createdAt: new Date(Date.now() - age).toISOString(), expireAt });
       seed('gha-crashed-run-1', 30 * HOUR, null);
       seed('gha-crashed-run-2', 2 * HOUR, new Date(Date.now() - HOUR).toISOString());
       seed('gha-running-job', HOUR, new Date(Date.now() + 5 * HOUR).toISOString());
@@ -44,7 +46,12 @@ const scenarios: Scenario[] = [
   },
   {
     title: 'create-private-endpoint: registers a cloud endpoint with the service',
-    inputs: (emulator) => ({ operation: 'create-private-endpoint', service: emulator.serviceId, 'endpoint-id': 'vpce-0a1b2c3d4e5f60718', description: 'app VPC' }),
+    inputs: (emulator) => ({
+      operation: 'create-private-endpoint',
+      service: emulator.serviceId,
+      'endpoint-id': 'vpce-0a1b2c3d4e5f60718',
+      description: 'app VPC',
+    }),
   },
   {
     title: 'create-reverse-private-endpoint (VPC_ENDPOINT_SERVICE) with wait-for-ready',
@@ -85,30 +92,15 @@ const scenarios: Scenario[] = [
   },
 ];
 
-function masked(run: StepRun, text: string): string {
-  const secrets = run.stdout.split('\n').flatMap((line) => (line.startsWith('::add-mask::') ? [line.slice('::add-mask::'.length)] : []));
-  return secrets.reduce((out, secret) => out.split(secret).join('***'), text);
-}
-
-/** The runner shows a step's log without its workflow commands, and the summary rendered. */
-function printStep(label: string, run: StepRun): void {
-  console.log(`  ${label} (exit ${run.exitCode})`);
-  for (const line of run.stdout.split('\n')) {
-    if (line.startsWith('::add-mask::') || line.startsWith('::debug::') || line.trim() === '') continue;
-    console.log(`    | ${masked(run, line)}`);
-  }
-  const outputs = Object.entries(run.outputs);
-  if (outputs.length > 0) console.log('    outputs:');
-  for (const [name, value] of outputs) console.log(`      ${name} = ${masked(run, value)}`);
-  const rows = [...run.summary.matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) => [...(row ?? '').matchAll(/<td>(.*?)<\/td>/g)].map(([, cell]) => cell));
-  if (run.summary) console.log(`    job summary: ${run.summary.match(/<h3>(.*?)<\/h3>/)?.[1] ?? ''}`);
-  for (const cells of rows.filter((cells) => cells.length > 0)) console.log(`      ${cells.join(cells.length === 2 ? ': ' : ' | ')}`);
-}
-
 const started = Date.now();
 const emulator = await startEmulator({ readyAfterPolls: 1 });
 console.log(`Emulator at ${emulator.url} (organization ${emulator.organizationId}, service ${emulator.serviceId})\n`);
-const common = { organization: emulator.organizationId, 'api-key-id': emulator.adminKey.keyId, 'api-key-secret': emulator.adminKey.secret, 'api-url': emulator.url };
+const common = {
+  organization: emulator.organizationId,
+  'api-key-id': emulator.adminKey.keyId,
+  'api-key-secret': emulator.adminKey.secret,
+  'api-url': emulator.url,
+};
 let unexpected = 0;
 try {
   let previous: StepRun | undefined;

@@ -88,7 +88,7 @@ function closeSchema(node: SchemaNode, components: Record<string, SchemaNode>): 
   }
   if (node.nullable === true) {
     out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...out.enum, null];
+    if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
   }
   return out;
 }

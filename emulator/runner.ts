@@ -52,7 +52,10 @@ export function inputEnv(inputs: Record<string, string>): Record<string, string>
 export async function runStep(inputs: Record<string, string>, options: StepOptions = {}): Promise<StepRun> {
   const dir = mkdtempSync(join(tmpdir(), 'cc-action-'));
   const files = { GITHUB_OUTPUT: 'output', GITHUB_STATE: 'state', GITHUB_ENV: 'env', GITHUB_STEP_SUMMARY: 'summary' };
-  const paths = Object.fromEntries(Object.entries(files).map(([variable, file]) => [variable, join(dir, file)])) as Record<keyof typeof files, string>;
+  const paths = Object.fromEntries(Object.entries(files).map(([variable, file]) => [variable, join(dir, file)])) as Record<
+    keyof typeof files,
+    string
+  >;
   for (const path of Object.values(paths)) writeFileSync(path, '');
   const stateEnv = Object.fromEntries(Object.entries(options.state ?? {}).map(([name, value]) => [`STATE_${name}`, value]));
   const env: Record<string, string> = {

@@ -114,8 +114,7 @@ class ApiError extends Error {
 }
 
 const codeOf = (status: number) => (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
-const apiError = (status: number, message: string) =>
-  new ApiError(status, { status, error: `${codeOf(status)}: ${message}` });
+const apiError = (status: number, message: string) => new ApiError(status, { status, error: `${codeOf(status)}: ${message}` });
 const badRequest = (message: string) => apiError(400, message);
 const notFound = (message: string) => apiError(404, message);
 
@@ -123,9 +122,11 @@ const KEY_NOT_FOUND = new ApiError(401, { error: 'UNAUTHORIZED: Key is not found
 const IP_NOT_ALLOWED = new ApiError(401, { error: 'UNAUTHORIZED: IP address is not allowed', status: 401 });
 
 const sha256Base64 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64');
-const randomAlphanumeric = (length: number) =>
-  Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
-const randomHex = (length: number) => randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+const randomAlphanumeric = (length: number) => Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
+const randomHex = (length: number) =>
+  randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** The hashData algorithm: base64 (padded) of a raw SHA-256 digest, so 44 characters for 32 bytes. */
@@ -292,17 +293,17 @@ class EmulatorServer implements Emulator {
       'POST /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints': (c) => ({
         result: this.createRpe(c),
       }),
-      'GET /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}':
-        (c) => {
-          const rpe = this.findRpe(c.params.reversePrivateEndpointId);
-          rpe.polls += 1;
-          return { result: this.advance(rpe, c.now) };
-        },
-      'DELETE /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}':
-        (c) => {
-          this.rpes.splice(this.rpes.indexOf(this.findRpe(c.params.reversePrivateEndpointId)), 1);
-          return {};
-        },
+      'GET /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}': (c) => {
+        const rpe = this.findRpe(c.params.reversePrivateEndpointId);
+        rpe.polls += 1;
+        return { result: this.advance(rpe, c.now) };
+      },
+      'DELETE /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}': (
+        c,
+      ) => {
+        this.rpes.splice(this.rpes.indexOf(this.findRpe(c.params.reversePrivateEndpointId)), 1);
+        return {};
+      },
     };
     const operationKeys = this.api.operations.map((op) => `${op.method} ${op.template}`);
     const unhandled = operationKeys.filter((key) => !(key in this.handlers));
@@ -468,8 +469,7 @@ class EmulatorServer implements Emulator {
       }
       // The vendor: "The developer role has read-only permissions ... the admin role has full read
       // and write permissions"; managing keys is an admin's job even when only reading them.
-      const allowed: Role[] =
-        operation.method === 'GET' && !operation.template.includes('/keys') ? ['admin', 'developer'] : ['admin'];
+      const allowed: Role[] = operation.method === 'GET' && !operation.template.includes('/keys') ? ['admin', 'developer'] : ['admin'];
       if (!key.roles.some((role) => allowed.includes(role))) {
         throw apiError(403, `The key's roles (${key.roles.join(', ')}) do not allow ${record.method} ${operation.template}`);
       }

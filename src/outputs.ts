@@ -52,10 +52,11 @@ export async function fail(operation: string, error: unknown): Promise<void> {
 function advice(error: unknown): string {
   if (error instanceof InputError) return `the \`${error.input}\` input of the step`;
   if (!(error instanceof ApiError)) return 'the step log';
-  if (error.status === 401) return 'api-key-id and api-key-secret: the key must exist, be enabled, not expired, and allow the runner\'s IP';
-  if (error.status === 403) return 'the authenticating key\'s roles: managing keys needs the admin role';
+  if (error.status === 401) return "api-key-id and api-key-secret: the key must exist, be enabled, not expired, and allow the runner's IP";
+  if (error.status === 403) return "the authenticating key's roles: managing keys needs the admin role";
   if (error.status === 404) return 'the organization and service IDs';
-  if (error.status === 0 || error.status === 429 || error.status >= 500) return 'the API status page; transient faults were retried up to max-attempts';
+  if (error.status === 0 || error.status === 429 || error.status >= 500)
+    return 'the API status page; transient faults were retried up to max-attempts';
   return 'the request fields named in the error';
 }
 

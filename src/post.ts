@@ -23,7 +23,9 @@ export async function runPost(): Promise<void> {
     // Variables exported by a later step reach this one too; a different key here would be a surprise to the user.
     const suffix = core.getState(AUTH_SUFFIX_STATE);
     if (suffix && common.credentials.keyId.slice(-4) !== suffix) {
-      throw new Error(`the credentials now in effect are not the key the main step authenticated with (…${suffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY`);
+      throw new Error(
+        `the credentials now in effect are not the key the main step authenticated with (…${suffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY`,
+      );
     }
     const client = connect(common);
     const { wasGone } = await deleteKeyIfPresent(client, common.organizationId, keyUuid);
@@ -31,10 +33,15 @@ export async function runPost(): Promise<void> {
     else info(`Revoked API key ${keyUuid}.`);
     const sweepName = core.getState(SWEEP_NAME_STATE);
     if (sweepName) {
-      await deleteStragglers({ client, organizationId: common.organizationId, name: sweepName, nameIsGenerated: true, sentAt: 0, log: info }, keyUuid);
+      await deleteStragglers(
+        { client, organizationId: common.organizationId, name: sweepName, nameIsGenerated: true, sentAt: 0, log: info },
+        keyUuid,
+      );
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    core.setFailed(`Could not revoke API key ${keyUuid}: ${reason}. Delete it by hand (ClickHouse Cloud console, Organization > API keys) or with operation: delete-key, key: ${keyUuid}.`);
+    core.setFailed(
+      `Could not revoke API key ${keyUuid}: ${reason}. Delete it by hand (ClickHouse Cloud console, Organization > API keys) or with operation: delete-key, key: ${keyUuid}.`,
+    );
   }
 }

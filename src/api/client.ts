@@ -122,7 +122,13 @@ export class ApiClient {
     return { status: response.status, maybeProcessed: true, headers: response.headers, reason: `HTTP ${response.status}` };
   }
 
-  private errorOf(method: Method, path: string, failure: Failure & { reason: string }, text: string | undefined, attempts: number): ApiError {
+  private errorOf(
+    method: Method,
+    path: string,
+    failure: Failure & { reason: string },
+    text: string | undefined,
+    attempts: number,
+  ): ApiError {
     if (failure.status === 0) return new ApiError(method, path, 0, failure.reason, undefined, attempts);
     const envelope = parseJson(text ?? '');
     const apiError = typeof envelope?.error === 'string' ? envelope.error : (text ?? '').slice(0, 200) || 'no error text';

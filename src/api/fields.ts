@@ -6,6 +6,9 @@ export function kebabCase(field: string): string {
 /** A result object as step outputs: kebab-case names, arrays and objects as JSON, null as empty. */
 export function fieldOutputs(result: object): Record<string, string> {
   return Object.fromEntries(
-    Object.entries(result).map(([field, value]) => [kebabCase(field), value == null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value)]),
+    Object.entries(result).map(([field, value]) => [
+      kebabCase(field),
+      value == null ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value),
+    ]),
   );
 }

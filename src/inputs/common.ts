@@ -25,14 +25,22 @@ export interface CommonSettings {
 export function readOperation(): Operation {
   const value = requireInput('operation', OPERATIONS.join(', '));
   const operation = OPERATIONS.find((name) => name === value.toLowerCase());
-  if (!operation) throw new InputError('operation', `is ${JSON.stringify(value.slice(0, 80))}, not an operation this action knows`, OPERATIONS.join(', '));
+  if (!operation)
+    throw new InputError(
+      'operation',
+      `is ${JSON.stringify(value.slice(0, 80))}, not an operation this action knows`,
+      OPERATIONS.join(', '),
+    );
   return operation;
 }
 
 export function readCommon(operation: Operation): CommonSettings {
   return {
     operation,
-    organizationId: parseUuid('organization', requireInput('organization', 'the organization ID (a UUID) from the ClickHouse Cloud console')),
+    organizationId: parseUuid(
+      'organization',
+      requireInput('organization', 'the organization ID (a UUID) from the ClickHouse Cloud console'),
+    ),
     apiUrl: readApiUrl(),
     credentials: readCredentials(),
     maxAttempts: readMaxAttempts(),
@@ -66,7 +74,8 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 function readApiUrl(): URL {
   const value = readInput('api-url') ?? 'https://api.clickhouse.cloud';
-  const accepted = 'an https:// URL such as https://api.clickhouse.cloud, or http:// to a loopback host (127.0.0.1, localhost) for a local emulator';
+  const accepted =
+    'an https:// URL such as https://api.clickhouse.cloud, or http:// to a loopback host (127.0.0.1, localhost) for a local emulator';
   let url: URL;
   try {
     url = new URL(value);

@@ -27,14 +27,53 @@ export interface CreateKeySettings {
 export function readCreateKey(common: CommonSettings, now: number): CreateKeySettings {
   const body = readBody(schema);
   if ('hashData' in body) {
-    throw new InputError('body', 'sets hashData, which the action computes itself', 'set `local-secret: true` to have the key made on the runner');
+    throw new InputError(
+      'body',
+      'sets hashData, which the action computes itself',
+      'set `local-secret: true` to have the key made on the runner',
+    );
   }
   const generated = defaultKeyName();
-  const name = pick('name', body, 'name', (text) => text, (value) => nonEmptyName(value as string), () => generated);
-  const roles = pick('roles', body, 'roles', (text) => parseRoles('roles', splitList(text)), (value) => parseRoles('body.roles', value as string[]), () => ['developer' as KeyRole]);
-  const expireAt = pick('expire-at', body, 'expireAt', (text) => parseExpiry('expire-at', text, now), (value) => (value === null ? null : parseExpiry('body.expireAt', value as string, now)), () => parseExpiry('expire-at', '6h', now));
-  const state = pick('state', body, 'state', parseState, (value) => value as KeyState, () => 'enabled' as KeyState);
-  const ipAccessList = pick<IpAccessListEntry[] | undefined>('ip-access-list', body, 'ipAccessList', (text) => parseIpAccessList('ip-access-list', text), (value) => checkIpAccessList('body.ipAccessList', value as IpAccessListEntry[]), () => undefined);
+  const name = pick(
+    'name',
+    body,
+    'name',
+    (text) => text,
+    (value) => nonEmptyName(value as string),
+    () => generated,
+  );
+  const roles = pick(
+    'roles',
+    body,
+    'roles',
+    (text) => parseRoles('roles', splitList(text)),
+    (value) => parseRoles('body.roles', value as string[]),
+    (): KeyRole[] => ['developer'],
+  );
+  const expireAt = pick(
+    'expire-at',
+    body,
+    'expireAt',
+    (text) => parseExpiry('expire-at', text, now),
+    (value) => (value === null ? null : parseExpiry('body.expireAt', value as string, now)),
+    () => parseExpiry('expire-at', '6h', now),
+  );
+  const state = pick(
+    'state',
+    body,
+    'state',
+    parseState,
+    (value) => value as KeyState,
+    (): KeyState => 'enabled',
+  );
+  const ipAccessList = pick<IpAccessListEntry[] | undefined>(
+    'ip-access-list',
+    body,
+    'ipAccessList',
+    (text) => parseIpAccessList('ip-access-list', text),
+    (value) => checkIpAccessList('body.ipAccessList', value as IpAccessListEntry[]),
+    () => undefined,
+  );
 
   const revokeOnExit = readBoolean('revoke-on-exit', true);
   const exportEnv = readBoolean('export-env', false);
@@ -65,7 +104,8 @@ function parseRoles(input: string, roles: string[]): KeyRole[] {
   const accepted = `a list of ${ROLES.join(', ')} (one per line or comma-separated)`;
   if (roles.length === 0) throw new InputError(input, 'is a list with no role', accepted);
   const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
-  if (unknown.length > 0) throw new InputError(input, `names unknown role(s) ${unknown.map((r) => JSON.stringify(r.slice(0, 40))).join(', ')}`, accepted);
+  if (unknown.length > 0)
+    throw new InputError(input, `names unknown role(s) ${unknown.map((r) => JSON.stringify(r.slice(0, 40))).join(', ')}`, accepted);
   return [...new Set(roles)] as KeyRole[];
 }
 

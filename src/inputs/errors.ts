@@ -15,7 +15,7 @@ export class InputError extends Error {
 
 /** Quotes a user value for an error message; long values are cut so a pasted blob stays readable. */
 export function quote(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
   const cut = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   return JSON.stringify(cut);
 }

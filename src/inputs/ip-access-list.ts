@@ -1,4 +1,6 @@
 import ipaddr from 'ipaddr.js';
+import { schemaProblems } from '../api/body-schema.js';
+import { requestSchemas } from '../api/request-schemas.js';
 import type { IpAccessListEntry } from '../api/types.js';
 import { InputError } from './errors.js';
 import { splitList } from './read.js';
@@ -15,7 +17,11 @@ export function parseIpAccessList(input: string, text: string): IpAccessListEntr
 /** Every source a real IP address or CIDR block; an empty list is refused since the API reads it as "deny all". */
 export function checkIpAccessList(input: string, entries: IpAccessListEntry[]): IpAccessListEntry[] {
   if (entries.length === 0) {
-    throw new InputError(input, 'has no entry, which the API reads as "deny every address"', `${ACCEPTED}; leave it empty to allow every address`);
+    throw new InputError(
+      input,
+      'has no entry, which the API reads as "deny every address"',
+      `${ACCEPTED}; leave it empty to allow every address`,
+    );
   }
   return entries.map((entry) => ({ ...entry, source: normaliseSource(input, entry.source ?? '') }));
 }
@@ -33,13 +39,10 @@ function parseJsonList(input: string, text: string): IpAccessListEntry[] {
   } catch {
     throw new InputError(input, 'starts with [ but is not valid JSON', ACCEPTED);
   }
-  const entries = Array.isArray(value) ? value : [];
-  const wellFormed = entries.every(
-    (e) => typeof e === 'object' && e !== null && typeof e.source === 'string' &&
-      Object.keys(e).every((k) => k === 'source' || (k === 'description' && typeof e.description === 'string')),
-  );
-  if (!Array.isArray(value) || !wellFormed) throw new InputError(input, 'is JSON but not a list of {source, description} objects', ACCEPTED);
-  return entries as IpAccessListEntry[];
+  const problems = schemaProblems(requestSchemas.ApiKeyPostRequest.properties.ipAccessList, value, input);
+  if (problems.length > 0)
+    throw new InputError(input, `is JSON but not a list of {source, description} objects (${problems.join('; ')})`, ACCEPTED);
+  return value as IpAccessListEntry[];
 }
 
 // The document describes the entries as "IPv4 address or IPv4 CIDR"; an IPv6 one fails here, not at the API.
@@ -55,7 +58,11 @@ function normaliseSource(input: string, source: string): string {
     const [address, bits] = ipaddr.IPv4.parseCIDR(source);
     const network = ipaddr.IPv4.networkAddressFromCIDR(source);
     if (network.toString() !== address.toString()) {
-      throw new InputError(input, `has ${shown}, whose address has bits set past /${bits}`, `${ACCEPTED}; did you mean ${network.toString()}/${bits}?`);
+      throw new InputError(
+        input,
+        `has ${shown}, whose address has bits set past /${bits}`,
+        `${ACCEPTED}; did you mean ${network.toString()}/${bits}?`,
+      );
     }
     return `${address.toString()}/${bits}`;
   }

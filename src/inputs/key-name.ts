@@ -16,7 +16,9 @@ export function nonce(length = 8): string {
  */
 export function defaultKeyName(): string {
   const tail = `-${context.runId || 0}-${context.runAttempt || 1}-${nonce()}`;
-  const slug = repositorySlug().slice(0, MAX_LENGTH - 'gha-'.length - tail.length).replace(/-+$/, '');
+  const slug = repositorySlug()
+    .slice(0, MAX_LENGTH - 'gha-'.length - tail.length)
+    .replace(/-+$/, '');
   return `gha-${slug}${tail}`;
 }
 
@@ -28,5 +30,10 @@ function repositorySlug(): string {
   } catch {
     // Outside a workflow (a local run) there is no repository; the name still carries the nonce.
   }
-  return full.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+/, '') || 'local';
+  return (
+    full
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+/, '') || 'local'
+  );
 }

@@ -11,16 +11,35 @@ export interface PrivateEndpointSettings {
   request: PrivateEndpointPostRequest & { id: string };
 }
 
-const ENDPOINT_ID = 'the cloud provider\'s endpoint ID, e.g. vpce-0123456789abcdef0 (AWS), without spaces';
+const ENDPOINT_ID = "the cloud provider's endpoint ID, e.g. vpce-0123456789abcdef0 (AWS), without spaces";
 
 export function readPrivateEndpoint(common: CommonSettings): PrivateEndpointSettings {
   const serviceId = readService();
   const body = readBody(requestSchemas.ServicPrivateEndpointePostRequest);
-  const id = pick('endpoint-id', body, 'id', (text) => endpointId('endpoint-id', text), (value) => endpointId('body.id', value as string), () => {
-    throw new InputError('endpoint-id', 'is required but empty', ENDPOINT_ID);
-  });
-  const description = pick('description', body, 'description', (text) => text, (value) => value as string, () => undefined);
-  return { operation: 'create-private-endpoint', common, serviceId, request: { id, ...(description === undefined ? {} : { description }) } };
+  const id = pick(
+    'endpoint-id',
+    body,
+    'id',
+    (text) => endpointId('endpoint-id', text),
+    (value) => endpointId('body.id', value as string),
+    () => {
+      throw new InputError('endpoint-id', 'is required but empty', ENDPOINT_ID);
+    },
+  );
+  const description = pick(
+    'description',
+    body,
+    'description',
+    (text) => text,
+    (value) => value as string,
+    () => undefined,
+  );
+  return {
+    operation: 'create-private-endpoint',
+    common,
+    serviceId,
+    request: { id, ...(description === undefined ? {} : { description }) },
+  };
 }
 
 function endpointId(input: string, value: string): string {

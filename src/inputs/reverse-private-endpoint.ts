@@ -24,14 +24,26 @@ const ARN_PARTITION = 'arn:aws(?:-[a-z]+)*';
 /** Each type's own fields, and the shapes users most often get wrong. */
 const TYPE_FIELDS: Record<ReversePrivateEndpointType, FieldRule[]> = {
   VPC_ENDPOINT_SERVICE: [
-    { field: 'vpcEndpointServiceName', form: 'com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>, e.g. com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0', pattern: /^com\.amazonaws\.vpce\.[a-z]{2}(?:-[a-z]+)+-\d\.vpce-svc-[0-9a-f]{8,17}$/ },
+    {
+      field: 'vpcEndpointServiceName',
+      form: 'com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>, e.g. com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      pattern: /^com\.amazonaws\.vpce\.[a-z]{2}(?:-[a-z]+)+-\d\.vpce-svc-[0-9a-f]{8,17}$/,
+    },
   ],
   VPC_RESOURCE: [
     { field: 'vpcResourceConfigurationId', form: 'rcfg-<hex digits>, e.g. rcfg-0123456789abcdef0', pattern: /^rcfg-[0-9a-f]{8,17}$/ },
-    { field: 'vpcResourceShareArn', form: 'arn:aws:ram:<region>:<12-digit account>:resource-share/<id>', pattern: new RegExp(`^${ARN_PARTITION}:ram:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:resource-share/[A-Za-z0-9-]+$`) },
+    {
+      field: 'vpcResourceShareArn',
+      form: 'arn:aws:ram:<region>:<12-digit account>:resource-share/<id>',
+      pattern: new RegExp(`^${ARN_PARTITION}:ram:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:resource-share/[A-Za-z0-9-]+$`),
+    },
   ],
   MSK_MULTI_VPC: [
-    { field: 'mskClusterArn', form: 'arn:aws:kafka:<region>:<12-digit account>:cluster/<name>/<uuid>', pattern: new RegExp(`^${ARN_PARTITION}:kafka:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:cluster/[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)?$`) },
+    {
+      field: 'mskClusterArn',
+      form: 'arn:aws:kafka:<region>:<12-digit account>:cluster/<name>/<uuid>',
+      pattern: new RegExp(`^${ARN_PARTITION}:kafka:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:cluster/[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)?$`),
+    },
     { field: 'mskAuthentication', form: 'SASL_IAM or SASL_SCRAM', pattern: /^(?:SASL_IAM|SASL_SCRAM)$/ },
   ],
 };
@@ -48,21 +60,46 @@ export interface ReversePrivateEndpointSettings {
 export function readReversePrivateEndpoint(common: CommonSettings): ReversePrivateEndpointSettings {
   const serviceId = readService();
   const body = readBody(schema);
-  const description = pick('description', body, 'description', (text) => checkDescription('description', text), (value) => checkDescription('body.description', value as string), () => {
-    throw new InputError('description', 'is required but empty', `a description of at most ${MAX_DESCRIPTION} characters`);
-  });
-  const type = pick('type', body, 'type', parseType, (value) => value as ReversePrivateEndpointType, () => {
-    throw new InputError('type', 'is required but empty', TYPES.join(', '));
-  });
+  const description = pick(
+    'description',
+    body,
+    'description',
+    (text) => checkDescription('description', text),
+    (value) => checkDescription('body.description', value as string),
+    () => {
+      throw new InputError('description', 'is required but empty', `a description of at most ${MAX_DESCRIPTION} characters`);
+    },
+  );
+  const type = pick(
+    'type',
+    body,
+    'type',
+    parseType,
+    (value) => value as ReversePrivateEndpointType,
+    () => {
+      throw new InputError('type', 'is required but empty', TYPES.join(', '));
+    },
+  );
   const request: ReversePrivateEndpointSettings['request'] = { description, type };
   for (const [otherType, rules] of Object.entries(TYPE_FIELDS)) {
     for (const rule of rules) {
       const input = kebabCase(rule.field);
-      const value = pick(input, body, rule.field, (text): string | null => text, (bodyValue) => bodyValue as string | null, () => null);
+      const value = pick(
+        input,
+        body,
+        rule.field,
+        (text): string | null => text,
+        (bodyValue) => bodyValue as string | null,
+        () => null,
+      );
       const source = readInput(input) === undefined && body[rule.field] != null ? `body.${rule.field}` : input;
       if (otherType === type) request[rule.field] = checkField(source, rule, value, type) as never;
       else if (value !== null) {
-        throw new InputError(source, `belongs to type ${otherType}, not ${type}`, `for ${type} only ${fieldList(type)}; remove ${source} or change the type`);
+        throw new InputError(
+          source,
+          `belongs to type ${otherType}, not ${type}`,
+          `for ${type} only ${fieldList(type)}; remove ${source} or change the type`,
+        );
       }
     }
   }
@@ -96,6 +133,7 @@ function parseType(text: string): ReversePrivateEndpointType {
 
 function checkField(input: string, rule: FieldRule, value: string | null, type: ReversePrivateEndpointType): string {
   if (value === null || value.trim() === '') throw new InputError(input, `is required for type ${type} but empty`, rule.form);
-  if (!rule.pattern.test(value)) throw new InputError(input, `is ${JSON.stringify(value.slice(0, 120))}, not of the expected form`, rule.form);
+  if (!rule.pattern.test(value))
+    throw new InputError(input, `is ${JSON.stringify(value.slice(0, 120))}, not of the expected form`, rule.form);
   return value;
 }

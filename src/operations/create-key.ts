@@ -41,7 +41,9 @@ export async function createKey(settings: CreateKeySettings, client: ApiClient, 
   if (!key?.id || !keyId || !secret) {
     // A key nobody can use is only a liability: take it back before failing.
     if (key?.id) await client.delete(keyPath(organizationId, key.id));
-    throw new Error(`The API answered the key creation without the key${key?.id ? ' ID or secret; the key was deleted again' : ''} (request id ${response.requestId ?? 'unknown'}).`);
+    throw new Error(
+      `The API answered the key creation without the key${key?.id ? ' ID or secret; the key was deleted again' : ''} (request id ${response.requestId ?? 'unknown'}).`,
+    );
   }
   const name = key.name ?? settings.request.name;
   const expires = key.expireAt ?? '';

@@ -14,7 +14,11 @@ export async function createPrivateEndpoint(settings: PrivateEndpointSettings, c
     const attached = organization.result?.privateEndpoints?.find((endpoint) => endpoint.id === settings.request.id);
     return attached ? { httpStatus: organization.httpStatus, requestId: organization.requestId, result: attached } : 'retry';
   };
-  const response = await client.post<InstancePrivateEndpoint>(privateEndpointPath(organizationId, settings.serviceId), settings.request, recover);
+  const response = await client.post<InstancePrivateEndpoint>(
+    privateEndpointPath(organizationId, settings.serviceId),
+    settings.request,
+    recover,
+  );
   const endpoint = response.result ?? {};
   const id = endpoint.id ?? settings.request.id;
   return {

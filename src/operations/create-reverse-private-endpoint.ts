@@ -6,7 +6,11 @@ import type { ReversePrivateEndpointSettings } from '../inputs/reverse-private-e
 import type { OperationResult } from './result.js';
 import { waitForReady } from './wait-for-ready.js';
 
-export async function createReversePrivateEndpoint(settings: ReversePrivateEndpointSettings, client: ApiClient, log: (line: string) => void): Promise<OperationResult> {
+export async function createReversePrivateEndpoint(
+  settings: ReversePrivateEndpointSettings,
+  client: ApiClient,
+  log: (line: string) => void,
+): Promise<OperationResult> {
   const { organizationId } = settings.common;
   const listPath = reversePrivateEndpointsPath(organizationId, settings.serviceId);
   // The API gives endpoints no creation time: what exists before the first try is what is not ours.
@@ -24,7 +28,10 @@ export async function createReversePrivateEndpoint(settings: ReversePrivateEndpo
   const id = created.result?.id;
   if (!id) throw new Error(`The API answered the endpoint creation without an endpoint ID (request id ${created.requestId ?? 'unknown'}).`);
   const { response, failure } = settings.waitForReady
-    ? await waitForReady(client, reversePrivateEndpointPath(organizationId, settings.serviceId, id), created, { timeoutMs: settings.waitTimeoutMs, log })
+    ? await waitForReady(client, reversePrivateEndpointPath(organizationId, settings.serviceId, id), created, {
+        timeoutMs: settings.waitTimeoutMs,
+        log,
+      })
     : { response: created, failure: undefined };
   const endpoint = response.result ?? created.result;
   return {

@@ -8,7 +8,11 @@ import type { OperationResult } from './result.js';
  * Deletes a key; one that is already gone (any 404) counts as deleted, with a warning, since
  * the caller's goal, no such key, holds. Shared by delete-key, the post step and prune-keys.
  */
-export async function deleteKeyIfPresent(client: ApiClient, organizationId: string, keyUuid: string): Promise<{ response: ApiResponse<undefined>; wasGone: boolean }> {
+export async function deleteKeyIfPresent(
+  client: ApiClient,
+  organizationId: string,
+  keyUuid: string,
+): Promise<{ response: ApiResponse<undefined>; wasGone: boolean }> {
   try {
     return { response: await client.delete(keyPath(organizationId, keyUuid)), wasGone: false };
   } catch (error) {

@@ -24,7 +24,12 @@ export interface WaitOutcome {
  * endpoint that is nearly there, then one poll in 5 s, so a long wait costs 12 requests a minute
  * out of the key's 60 and an endpoint that turns Ready is seen within 5 s.
  */
-export async function waitForReady(client: ApiClient, path: string, created: ApiResponse<ReversePrivateEndpoint>, options: WaitOptions): Promise<WaitOutcome> {
+export async function waitForReady(
+  client: ApiClient,
+  path: string,
+  created: ApiResponse<ReversePrivateEndpoint>,
+  options: WaitOptions,
+): Promise<WaitOutcome> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const now = options.now ?? Date.now;
   const started = now();
@@ -36,15 +41,23 @@ export async function waitForReady(client: ApiClient, path: string, created: Api
   for (;;) {
     if (status === 'Ready') return { response };
     if (status && FINAL_FAILURES.includes(status)) {
-      return { response, failure: `The reverse private endpoint ended in status ${status} after ${waited(now() - started)}; it is kept so it can be inspected.` };
+      return {
+        response,
+        failure: `The reverse private endpoint ended in status ${status} after ${waited(now() - started)}; it is kept so it can be inspected.`,
+      };
     }
     if (status === 'PendingAcceptance' && !explainedAcceptance) {
-      options.log('PendingAcceptance: the connection must be accepted on the cloud provider\'s side (e.g. the VPC endpoint service owner accepts the endpoint connection); still waiting.');
+      options.log(
+        "PendingAcceptance: the connection must be accepted on the cloud provider's side (e.g. the VPC endpoint service owner accepts the endpoint connection); still waiting.",
+      );
       explainedAcceptance = true;
     }
     const left = started + options.timeoutMs - now();
     if (left <= 0) {
-      return { response, failure: `The reverse private endpoint was not Ready after ${waited(now() - started)} (wait-timeout ${formatDuration(options.timeoutMs)}); last status ${status ?? 'unknown'}.` };
+      return {
+        response,
+        failure: `The reverse private endpoint was not Ready after ${waited(now() - started)} (wait-timeout ${formatDuration(options.timeoutMs)}); last status ${status ?? 'unknown'}.`,
+      };
     }
     await sleep(Math.min(interval, left));
     interval = Math.min(5_000, interval * 1.5);
