@@ -1,141 +1,94 @@
 import { expect, test } from '@jest/globals';
-import { runStep, type StepRun } from '../emulator/runner.js';
-import { faultTable } from './helpers/fault-table.js';
+import { runStep } from '../emulator/runner.js';
+import { FAULTS, faultTable, says, standardRows } from './helpers/fault-table.js';
 import { stepInputs, useEmulator } from './helpers/emulator.js';
 
-const emulator = useEmulator();
+const emulator = useEmulator({ readyAfterPolls: 1 });
 const keys = () => emulator().keys().length;
-const POST = 'POST';
-const says = (pattern: RegExp) => (main: StepRun) => expect(main.stdout).toMatch(pattern);
+const dropped = FAULTS['response dropped after the commit'];
 
 // create-key with a generated name: a key found after an unanswered POST is provably the step's,
 // but its secret is lost, so it is deleted and a fresh one made. The post step revokes the one kept.
-faultTable('create-key', emulator, () => ({ 'revoke-on-exit': 'true' }), keys, [
-  {
-    fault: '429 with Retry-After',
-    inject: { method: POST, fault: { kind: 'status', status: 429, retryAfter: 1 } },
-    exitCode: 0,
-    requests: 2,
-    left: 1,
-    afterPost: 0,
-  },
-  {
-    fault: '503 then success',
-    inject: { method: POST, fault: { kind: 'status', status: 503 } },
-    exitCode: 0,
-    requests: 4,
-    left: 1,
-    afterPost: 0,
-  },
-  {
-    fault: 'connection reset before the response',
-    inject: { method: POST, fault: { kind: 'reset' } },
-    exitCode: 0,
-    requests: 4,
-    left: 1,
-    afterPost: 0,
-  },
-  {
-    fault: 'response dropped after the create was committed',
-    inject: { method: POST, fault: { kind: 'drop-after-commit' } },
-    exitCode: 0,
-    requests: 5,
-    left: 1,
-    afterPost: 0,
-    check: says(
-      /Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer \(and so no secret\) came; creating a fresh one\./,
-    ),
-  },
-  {
-    fault: 'slow response past the timeout',
-    inject: { method: POST, fault: { kind: 'delay', ms: 1200 } },
-    inputs: { 'request-timeout': '1s' },
-    exitCode: 0,
-    requests: 5,
-    left: 1,
-    afterPost: 0,
-  },
-  {
-    fault: '401',
-    inputs: { 'api-key-secret': 'wrong' },
-    exitCode: 1,
-    requests: 1,
-    left: 0,
-    check: says(/::error::.*HTTP 401.*UNAUTHORIZED/),
-  },
-  {
-    fault: '500 on every try',
-    inject: { method: POST, fault: { kind: 'status', status: 500 }, times: 2 },
-    inputs: { 'max-attempts': '2' },
-    exitCode: 1,
-    requests: 4,
-    left: 0,
-    check: says(/::error::ClickHouse Cloud API answered HTTP 500 to POST \S+ after 2 attempts: INTERNAL_ERROR/),
-  },
-  {
-    fault: 'response dropped, with a name the user chose',
-    inject: { method: POST, fault: { kind: 'drop-after-commit' } },
-    inputs: { name: 'shared-name' },
-    exitCode: 1,
-    requests: 2,
-    left: 1,
-    check: says(/::error::.*cannot prove which key is its own: key\(s\) [0-9a-f-]{36} named "shared-name"\. Nothing was deleted/),
-  },
-]);
+// Requests after an ambiguous failure: a list, (a DELETE of the found key,) the POST again, and a
+// last list for late copies.
+faultTable(emulator, {
+  operation: 'create-key',
+  method: 'POST',
+  inputs: () => ({}),
+  count: keys,
+  rows: [
+    ...standardRows({
+      '429 with Retry-After': { exitCode: 0, requests: 2, left: 1, afterPost: 0 },
+      '503 then success': { exitCode: 0, requests: 4, left: 1, afterPost: 0 },
+      'connection reset before the response': { exitCode: 0, requests: 4, left: 1, afterPost: 0 },
+      'response dropped after the commit': {
+        exitCode: 0,
+        requests: 5,
+        left: 1,
+        afterPost: 0,
+        check: says(
+          /Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer \(and so no secret\) came; creating a fresh one\./,
+        ),
+      },
+      'slow response past the timeout': { exitCode: 0, requests: 5, left: 1, afterPost: 0 },
+      '401': { exitCode: 1, requests: 1, left: 0, check: says(/::error::.*HTTP 401.*UNAUTHORIZED/) },
+      '500 on every try': {
+        exitCode: 1,
+        requests: 4,
+        left: 0,
+        check: says(/::error::ClickHouse Cloud API answered HTTP 500 to POST \S+ after 2 attempts: INTERNAL_ERROR/),
+      },
+    }),
+    [
+      'response dropped, with a name the user chose',
+      { ...dropped, inputs: { name: 'shared-name' } },
+      {
+        exitCode: 1,
+        requests: 2,
+        left: 1,
+        check: says(/::error::.*cannot prove which key is its own: key\(s\) [0-9a-f-]{36} named "shared-name"\. Nothing was deleted/),
+      },
+    ],
+    // With local-secret the step knows the secret, so the key it finds is simply the result.
+    [
+      'local-secret, response dropped after the commit',
+      { ...dropped, inputs: { 'local-secret': 'true' } },
+      {
+        exitCode: 0,
+        requests: 2,
+        left: 1,
+        afterPost: 0,
+        check: says(/The key was created although no answer came: [0-9a-f-]{36}; the step knows its secret and uses it\./),
+      },
+    ],
+    [
+      'local-secret, slow response past the timeout',
+      { ...FAULTS['slow response past the timeout'], inputs: { 'request-timeout': '1s', 'local-secret': 'true' } },
+      { exitCode: 0, requests: 2, left: 1, afterPost: 0 },
+    ],
+  ],
+});
 
-// With local-secret the step knows the secret, so the key it finds is simply the result.
-faultTable('create-key', emulator, () => ({ 'local-secret': 'true' }), keys, [
-  {
-    fault: 'local-secret: response dropped after the create was committed',
-    inject: { method: POST, fault: { kind: 'drop-after-commit' } },
-    exitCode: 0,
-    requests: 2,
-    left: 1,
-    afterPost: 0,
-    check: says(/The key was created although no answer came: [0-9a-f-]{36}; the step knows its secret and uses it\./),
-  },
-  {
-    fault: 'local-secret: slow response past the timeout',
-    inject: { method: POST, fault: { kind: 'delay', ms: 1200 } },
-    inputs: { 'request-timeout': '1s' },
-    exitCode: 0,
-    requests: 2,
-    left: 1,
-    afterPost: 0,
-  },
-]);
-
-faultTable('delete-key', emulator, (e) => ({ key: e.seedKey({ name: 'doomed' }).id }), keys, [
-  // The key is seeded after `before` is counted: 0 left means it was deleted, 1 that it survived.
-  { fault: '503 then success', inject: { method: 'DELETE', fault: { kind: 'status', status: 503 } }, exitCode: 0, requests: 2, left: 0 },
-  {
-    fault: 'connection reset before the response',
-    inject: { method: 'DELETE', fault: { kind: 'reset' } },
-    exitCode: 0,
-    requests: 2,
-    left: 0,
-  },
-  {
-    fault: 'response dropped after the delete was committed',
-    inject: { method: 'DELETE', fault: { kind: 'drop-after-commit' } },
-    exitCode: 0,
-    requests: 2,
-    left: 0,
-    check: says(/::warning::API key .* was already gone/),
-  },
-  {
-    fault: '500 on every try',
-    inject: { method: 'DELETE', fault: { kind: 'status', status: 500 }, times: 2 },
-    inputs: { 'max-attempts': '2' },
-    exitCode: 1,
-    requests: 2,
-    left: 1,
-  },
-]);
+// The key is seeded after `before` is counted: 0 left means it was deleted, 1 that it survived.
+faultTable(emulator, {
+  operation: 'delete-key',
+  method: 'DELETE',
+  inputs: (e) => ({ key: e.seedKey({ name: 'doomed' }).id }),
+  count: keys,
+  rows: standardRows({
+    '429 with Retry-After': { exitCode: 0, requests: 2, left: 0 },
+    '503 then success': { exitCode: 0, requests: 2, left: 0 },
+    'connection reset before the response': { exitCode: 0, requests: 2, left: 0 },
+    'response dropped after the commit': { exitCode: 0, requests: 2, left: 0, check: says(/::warning::API key .* was already gone/) },
+    'slow response past the timeout': { exitCode: 0, requests: 2, left: 0, check: says(/::warning::API key .* was already gone/) },
+    '401': { exitCode: 1, requests: 1, left: 1 },
+    '500 on every try': { exitCode: 1, requests: 2, left: 1 },
+  }),
+});
 
 test('a first try that commits after the step moved on is swept by the post step', async () => {
   const before = keys();
-  emulator().addFault({ method: POST, fault: { kind: 'delay', ms: 3000 } });
+  emulator().addFault({ method: 'POST', fault: { kind: 'delay', ms: 3000 } });
   const inputs = stepInputs(emulator(), { operation: 'create-key', 'request-timeout': '1s' });
   const main = await runStep(inputs);
   expect(main.exitCode).toBe(0);

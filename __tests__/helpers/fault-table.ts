@@ -3,11 +3,25 @@ import { runStep, type StepRun } from '../../emulator/runner.js';
 import type { Emulator, Fault } from '../../emulator/server.js';
 import { apiRequests, stepInputs } from './emulator.js';
 
-export interface FaultRow {
-  fault: string;
-  /** The fault, on the operation's requests of `method` (the first `times` of them). */
-  inject?: { method: string; fault: Fault; times?: number };
+/** A fault on the operation's main request, and the step inputs that go with it. */
+export interface FaultCase {
+  fault?: Fault;
+  times?: number;
   inputs?: Record<string, string>;
+}
+
+/** The faults of the reliability issue, each defined once for every operation's table. */
+export const FAULTS = {
+  '429 with Retry-After': { fault: { kind: 'status', status: 429, retryAfter: 1 } },
+  '503 then success': { fault: { kind: 'status', status: 503 } },
+  'connection reset before the response': { fault: { kind: 'reset' } },
+  'response dropped after the commit': { fault: { kind: 'drop-after-commit' } },
+  'slow response past the timeout': { fault: { kind: 'delay', ms: 1200 }, inputs: { 'request-timeout': '1s' } },
+  '401': { inputs: { 'api-key-secret': 'wrong' } },
+  '500 on every try': { fault: { kind: 'status', status: 500 }, times: 2, inputs: { 'max-attempts': '2' } },
+} satisfies Record<string, FaultCase>;
+
+export interface Expected {
   exitCode: number;
   /** Requests the API saw during the main step. */
   requests: number;
@@ -17,32 +31,42 @@ export interface FaultRow {
   check?: (main: StepRun) => void;
 }
 
+export interface FaultTable {
+  operation: string;
+  /** The HTTP method of the request the faults hit. */
+  method: string;
+  inputs: (emulator: Emulator) => Record<string, string>;
+  count: (emulator: Emulator) => number;
+  rows: Array<[name: string, fault: FaultCase, expected: Expected]>;
+}
+
+export const says = (pattern: RegExp) => (main: StepRun) => expect(main.stdout).toMatch(pattern);
+
+/** The standard faults, with one expectation each. */
+export function standardRows(expected: Record<keyof typeof FAULTS, Expected>): FaultTable['rows'] {
+  return Object.entries(FAULTS).map(([name, fault]) => [name, fault, expected[name as keyof typeof FAULTS]]);
+}
+
 /**
  * Runs one operation under each fault as a workflow job (main step, then post step) and checks
  * the step's exit code, how many requests the API saw, and how many resources were left.
  */
-export function faultTable(
-  operation: string,
-  emulator: () => Emulator,
-  inputs: (emulator: Emulator) => Record<string, string>,
-  count: (emulator: Emulator) => number,
-  rows: FaultRow[],
-): void {
-  describe(`${operation} under faults`, () => {
-    test.each(rows.map((row) => [row.fault, row] as const))('%s', async (_name, row) => {
-      const before = count(emulator());
-      if (row.inject) emulator().addFault({ method: row.inject.method, times: row.inject.times ?? 1, fault: row.inject.fault });
-      const stepInputsNow = stepInputs(emulator(), { operation, ...inputs(emulator()), ...row.inputs });
-      const main = await runStep(stepInputsNow);
-      expect({ exitCode: main.exitCode, requests: apiRequests(emulator()).length, left: count(emulator()) - before }).toEqual({
-        exitCode: row.exitCode,
-        requests: row.requests,
-        left: row.left,
+export function faultTable(emulator: () => Emulator, table: FaultTable): void {
+  describe(`${table.operation} under faults`, () => {
+    test.each(table.rows)('%s', async (_name, fault, expected) => {
+      const before = table.count(emulator());
+      if (fault.fault) emulator().addFault({ method: table.method, times: fault.times ?? 1, fault: fault.fault });
+      const inputs = stepInputs(emulator(), { operation: table.operation, ...table.inputs(emulator()), ...fault.inputs });
+      const main = await runStep(inputs);
+      expect({ exitCode: main.exitCode, requests: apiRequests(emulator()).length, left: table.count(emulator()) - before }).toEqual({
+        exitCode: expected.exitCode,
+        requests: expected.requests,
+        left: expected.left,
       });
-      row.check?.(main);
-      const post = await runStep(stepInputsNow, { state: main.state });
+      expected.check?.(main);
+      const post = await runStep(inputs, { state: main.state });
       expect(post.exitCode).toBe(0);
-      expect(count(emulator()) - before).toBe(row.afterPost ?? row.left);
+      expect(table.count(emulator()) - before).toBe(expected.afterPost ?? expected.left);
     });
   });
 }
