@@ -142,6 +142,12 @@ describe('create-key, run as a workflow step', () => {
     expect(step.stdout.replace(/::add-mask::.*/g, '')).not.toContain('not-the-secret-at-all');
   });
 
+  test('an input the operation does not read is a warning, not silently dropped', async () => {
+    const step = await runStep(createKey({ 'revoke-on-exit': 'false', key: '0b8c7c1e-1111-4222-8333-444455556666' }));
+    expect(step.exitCode).toBe(0);
+    expect(step.stdout).toContain("::warning::Input 'key' is not used by create-key; it is ignored.");
+  });
+
   test('the post step of a failed main step sends nothing', async () => {
     const { main, post } = await runJob(createKey({ roles: 'root' }));
     expect(main.exitCode).toBe(1);

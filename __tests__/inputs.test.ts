@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import type { CreateKeySettings } from '../src/inputs/create-key.js';
-import { readSettings } from '../src/inputs/index.js';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { ALL_INPUTS, ignoredInputs, readSettings } from '../src/inputs/index.js';
 import { BASE_INPUTS, setInputs } from './helpers/inputs.js';
 
 const NOW = Date.parse('2026-11-26T12:00:00Z');
@@ -108,5 +110,18 @@ describe('every bad input names the input, the problem and what is accepted', ()
 
   test('the secret never appears in an error', () => {
     expect(errorFor({ 'api-key-id': '' })).not.toContain(BASE_INPUTS['api-key-secret']);
+  });
+});
+
+describe('inputs an operation does not read', () => {
+  test('the operations between them read exactly the inputs action.yml declares', () => {
+    const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: object };
+    expect([...ALL_INPUTS].sort()).toEqual(Object.keys(action.inputs).sort());
+  });
+
+  test('are named, so the step can warn about them', () => {
+    restore = setInputs({ ...BASE_INPUTS, key: '0b8c7c1e-1111-4222-8333-444455556666', roles: 'admin', 'dry-run': 'true' });
+    expect(ignoredInputs('create-key')).toEqual(['key', 'dry-run']);
+    expect(ignoredInputs('delete-key')).toEqual(['roles', 'dry-run']);
   });
 });

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { connect } from './api/connect.js';
-import { readSettings } from './inputs/index.js';
+import { ignoredInputs, readSettings } from './inputs/index.js';
 import { info } from './log.js';
 import { runOperation } from './operations/index.js';
 import { fail, publish } from './outputs.js';
@@ -13,6 +13,8 @@ export async function runMain(): Promise<void> {
   try {
     const now = Date.now();
     const settings = readSettings(now);
+    for (const name of ignoredInputs(settings.operation))
+      core.warning(`Input '${name}' is not used by ${settings.operation}; it is ignored.`);
     const result = await runOperation(settings, { client: connect(settings.common), now, log: info });
     await publish(result);
   } catch (error) {

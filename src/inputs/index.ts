@@ -1,8 +1,9 @@
-import { readCommon, readOperation } from './common.js';
+import { type Operation, readCommon, readOperation } from './common.js';
 import { type CreateKeySettings, readCreateKey } from './create-key.js';
 import { type DeleteKeySettings, readDeleteKey } from './delete-key.js';
 import { type PrivateEndpointSettings, readPrivateEndpoint } from './private-endpoint.js';
 import { type PruneKeysSettings, readPruneKeys } from './prune-keys.js';
+import { readInput } from './read.js';
 import { type ReversePrivateEndpointSettings, readReversePrivateEndpoint } from './reverse-private-endpoint.js';
 
 export type Settings = CreateKeySettings | DeleteKeySettings | PruneKeysSettings | PrivateEndpointSettings | ReversePrivateEndpointSettings;
@@ -23,4 +24,30 @@ export function readSettings(now = Date.now()): Settings {
     case 'create-reverse-private-endpoint':
       return readReversePrivateEndpoint(common);
   }
+}
+
+const COMMON_INPUTS = ['operation', 'organization', 'api-key-id', 'api-key-secret', 'api-url', 'max-attempts', 'request-timeout'];
+const RPE_TYPE_INPUTS = [
+  'vpc-endpoint-service-name',
+  'vpc-resource-configuration-id',
+  'vpc-resource-share-arn',
+  'msk-cluster-arn',
+  'msk-authentication',
+];
+
+/** The inputs each operation reads besides the common ones (a test keeps them equal to action.yml). */
+export const OPERATION_INPUTS: Record<Operation, string[]> = {
+  'create-key': ['body', 'name', 'roles', 'expire-at', 'state', 'ip-access-list', 'local-secret', 'revoke-on-exit', 'export-env'],
+  'delete-key': ['key'],
+  'prune-keys': ['name-prefix', 'older-than', 'dry-run'],
+  'create-private-endpoint': ['service', 'body', 'endpoint-id', 'description'],
+  'create-reverse-private-endpoint': ['service', 'body', 'description', 'type', ...RPE_TYPE_INPUTS, 'wait-for-ready', 'wait-timeout'],
+};
+
+export const ALL_INPUTS = [...new Set([...COMMON_INPUTS, ...Object.values(OPERATION_INPUTS).flat()])];
+
+/** Inputs set on the step that its operation does not read: a likely slip (`key` on create-key), worth a warning. */
+export function ignoredInputs(operation: Operation): string[] {
+  const used = new Set([...COMMON_INPUTS, ...OPERATION_INPUTS[operation]]);
+  return ALL_INPUTS.filter((name) => !used.has(name) && readInput(name) !== undefined);
 }
