@@ -12,15 +12,15 @@ const MSK_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/5a7e3c1d-11
 let restore = (): void => undefined;
 afterEach(() => restore());
 
-function read(inputs: Record<string, string>) {
+async function read(inputs: Record<string, string>) {
   restore = setInputs({ ...BASE_INPUTS, service: SERVICE, ...inputs });
   return readSettings();
 }
-const rpe = (inputs: Record<string, string>) =>
-  read({ operation: 'create-reverse-private-endpoint', description: 'orders kafka', ...inputs }) as ReversePrivateEndpointSettings;
-function rpeError(inputs: Record<string, string>): string {
+const rpe = async (inputs: Record<string, string>) =>
+  (await read({ operation: 'create-reverse-private-endpoint', description: 'orders kafka', ...inputs })) as ReversePrivateEndpointSettings;
+async function rpeError(inputs: Record<string, string>): Promise<string> {
   try {
-    rpe(inputs);
+    await rpe(inputs);
   } catch (error) {
     return (error as Error).message;
   }
@@ -38,14 +38,14 @@ describe('create-reverse-private-endpoint inputs', () => {
       { type: 'MSK_MULTI_VPC', 'msk-cluster-arn': MSK_ARN, 'msk-authentication': 'SASL_SCRAM' },
       { mskClusterArn: MSK_ARN, mskAuthentication: 'SASL_SCRAM' },
     ],
-  ])('%j sends only its own fields', (inputs, fields) => {
-    const settings = rpe(inputs);
+  ])('%j sends only its own fields', async (inputs, fields) => {
+    const settings = await rpe(inputs);
     expect(settings.request).toEqual({ description: 'orders kafka', type: inputs.type, ...fields });
     expect(settings).toMatchObject({ serviceId: SERVICE, waitForReady: false, waitTimeoutMs: 900_000 });
   });
 
-  test('the body can carry the fields, the inputs override them', () => {
-    const settings = rpe({
+  test('the body can carry the fields, the inputs override them', async () => {
+    const settings = await rpe({
       description: '',
       body: JSON.stringify({
         description: 'from body',
@@ -123,22 +123,21 @@ describe('create-reverse-private-endpoint inputs', () => {
       { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, body: '{"dnsNames": []}' },
       /^Input 'body' does not fit the API: body\.dnsNames is not a field of this request/,
     ],
-  ])('%j', (inputs, message) => expect(rpeError(inputs)).toMatch(message));
+  ])('%j', async (inputs, message) => expect(await rpeError(inputs)).toMatch(message));
 
-  test('255 characters are fine', () => {
-    expect(
-      rpe({ description: 'x'.repeat(255), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE }).request.description,
-    ).toHaveLength(255);
+  test('255 characters are fine', async () => {
+    const settings = await rpe({ description: 'x'.repeat(255), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE });
+    expect(settings.request.description).toHaveLength(255);
   });
 });
 
 describe('create-private-endpoint inputs', () => {
-  test('endpoint-id is the body field id', () => {
-    const settings = read({
+  test('endpoint-id is the body field id', async () => {
+    const settings = (await read({
       operation: 'create-private-endpoint',
       'endpoint-id': 'vpce-0a1b2c3d4e5f60718',
       description: 'app vpc',
-    }) as PrivateEndpointSettings;
+    })) as PrivateEndpointSettings;
     expect(settings.request).toEqual({ id: 'vpce-0a1b2c3d4e5f60718', description: 'app vpc' });
   });
 
@@ -146,7 +145,7 @@ describe('create-private-endpoint inputs', () => {
     [{ 'endpoint-id': '' }, /^Input 'endpoint-id' is required but empty/],
     [{ 'endpoint-id': 'vpce 123' }, /^Input 'endpoint-id' is "vpce 123"\. Accepted: the cloud provider's endpoint ID/],
     [{ 'endpoint-id': 'vpce-1', service: '' }, /^Input 'service' is required but empty/],
-  ])('%j', (inputs, message) => {
-    expect(() => read({ operation: 'create-private-endpoint', ...inputs })).toThrow(message);
+  ])('%j', async (inputs, message) => {
+    await expect(read({ operation: 'create-private-endpoint', ...inputs })).rejects.toThrow(message);
   });
 });

@@ -9,14 +9,14 @@ const NOW = Date.parse('2026-11-26T12:00:00Z');
 let restore = (): void => undefined;
 afterEach(() => restore());
 
-function settingsFor(inputs: Record<string, string>, env: Record<string, string> = {}) {
+async function settingsFor(inputs: Record<string, string>, env: Record<string, string> = {}) {
   restore = setInputs({ ...BASE_INPUTS, ...inputs }, env);
-  return readSettings(NOW) as CreateKeySettings;
+  return (await readSettings(NOW)) as CreateKeySettings;
 }
 
-function errorFor(inputs: Record<string, string>, env: Record<string, string> = {}): string {
+async function errorFor(inputs: Record<string, string>, env: Record<string, string> = {}): Promise<string> {
   try {
-    settingsFor(inputs, env);
+    await settingsFor(inputs, env);
   } catch (error) {
     return (error as Error).message;
   }
@@ -24,8 +24,8 @@ function errorFor(inputs: Record<string, string>, env: Record<string, string> = 
 }
 
 describe('create-key settings', () => {
-  test('defaults: developer role, 6h expiry, enabled, a generated name, no access list', () => {
-    const settings = settingsFor({});
+  test('defaults: developer role, 6h expiry, enabled, a generated name, no access list', async () => {
+    const settings = await settingsFor({});
     expect(settings.request).toEqual({
       name: expect.stringMatching(/^gha-octo-org-octo-repo-1658821493-2-[a-z0-9]{8}$/),
       roles: ['developer'],
@@ -38,8 +38,8 @@ describe('create-key settings', () => {
     expect(settings.common).toMatchObject({ maxAttempts: 5, requestTimeoutMs: 30_000 });
   });
 
-  test('field inputs override body keys, body keys override defaults', () => {
-    const settings = settingsFor({
+  test('field inputs override body keys, body keys override defaults', async () => {
+    const settings = await settingsFor({
       body: 'name: from-body\nroles: [admin]\nexpireAt: null\nstate: disabled',
       state: 'enabled',
       roles: 'developer, query_endpoints',
@@ -48,27 +48,27 @@ describe('create-key settings', () => {
     expect(settings.nameIsGenerated).toBe(false);
   });
 
-  test('a long repository name is cut, keeping run, attempt and nonce', () => {
-    const settings = settingsFor({}, { GITHUB_REPOSITORY: `${'o'.repeat(40)}/${'r'.repeat(40)}` });
+  test('a long repository name is cut, keeping run, attempt and nonce', async () => {
+    const settings = await settingsFor({}, { GITHUB_REPOSITORY: `${'o'.repeat(40)}/${'r'.repeat(40)}` });
     expect(settings.request.name.length).toBeLessThanOrEqual(64);
     expect(settings.request.name).toMatch(/^gha-o+-r+-1658821493-2-[a-z0-9]{8}$/);
   });
 
-  test('two steps never share a default name', () => {
-    expect(settingsFor({}).request.name).not.toBe(settingsFor({}).request.name);
+  test('two steps never share a default name', async () => {
+    expect((await settingsFor({})).request.name).not.toBe((await settingsFor({})).request.name);
   });
 
-  test('credentials fall back to the vendor variables when both inputs are empty', () => {
-    const settings = settingsFor(
+  test('credentials fall back to the vendor variables when both inputs are empty', async () => {
+    const settings = await settingsFor(
       { 'api-key-id': '', 'api-key-secret': '' },
       { CLICKHOUSE_CLOUD_API_KEY: 'EnvKey', CLICKHOUSE_CLOUD_API_SECRET: 'EnvSecret' },
     );
     expect(settings.common.credentials).toEqual({ keyId: 'EnvKey', secret: 'EnvSecret', fromEnv: true });
   });
 
-  test('an http API URL is fine on loopback only', () => {
-    expect(settingsFor({ 'api-url': 'http://127.0.0.1:4010' }).common.apiUrl.host).toBe('127.0.0.1:4010');
-    expect(errorFor({ 'api-url': 'http://api.example.com' })).toMatch(/^Input 'api-url' uses http:\/\/ to api\.example\.com/);
+  test('an http API URL is fine on loopback only', async () => {
+    expect((await settingsFor({ 'api-url': 'http://127.0.0.1:4010' })).common.apiUrl.host).toBe('127.0.0.1:4010');
+    expect(await errorFor({ 'api-url': 'http://api.example.com' })).toMatch(/^Input 'api-url' uses http:\/\/ to api\.example\.com/);
   });
 });
 
@@ -99,27 +99,27 @@ describe('every bad input names the input, the problem and what is accepted', ()
     [{ 'max-attempts': '0' }, /^Input 'max-attempts' is "0"\. Accepted: a whole number from 1/],
     [{ 'request-timeout': 'forever' }, /^Input 'request-timeout' is "forever", not a positive duration/],
     [{ 'local-secret': 'yes' }, /^Input 'local-secret' is "yes", not a boolean\. Accepted: true or false/],
-  ])('%j', (inputs, message) => expect(errorFor(inputs)).toMatch(message));
+  ])('%j', async (inputs, message) => expect(await errorFor(inputs)).toMatch(message));
 
-  test('export-env with revoke-on-exit when authenticating from those very variables', () => {
+  test('export-env with revoke-on-exit when authenticating from those very variables', async () => {
     const env = { CLICKHOUSE_CLOUD_API_KEY: 'EnvKey', CLICKHOUSE_CLOUD_API_SECRET: 'EnvSecret' };
-    expect(errorFor({ 'api-key-id': '', 'api-key-secret': '', 'export-env': 'true' }, env)).toMatch(
+    expect(await errorFor({ 'api-key-id': '', 'api-key-secret': '', 'export-env': 'true' }, env)).toMatch(
       /^Input 'export-env' is true while this step authenticates with CLICKHOUSE_CLOUD_API_KEY/,
     );
   });
 
-  test('the secret never appears in an error', () => {
-    expect(errorFor({ 'api-key-id': '' })).not.toContain(BASE_INPUTS['api-key-secret']);
+  test('the secret never appears in an error', async () => {
+    expect(await errorFor({ 'api-key-id': '' })).not.toContain(BASE_INPUTS['api-key-secret']);
   });
 });
 
 describe('inputs an operation does not read', () => {
-  test('the operations between them read exactly the inputs action.yml declares', () => {
+  test('the operations between them read exactly the inputs action.yml declares', async () => {
     const action = parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: object };
     expect([...ALL_INPUTS].sort()).toEqual(Object.keys(action.inputs).sort());
   });
 
-  test('are named, so the step can warn about them', () => {
+  test('are named, so the step can warn about them', async () => {
     restore = setInputs({ ...BASE_INPUTS, key: '0b8c7c1e-1111-4222-8333-444455556666', roles: 'admin', 'dry-run': 'true' });
     expect(ignoredInputs('create-key')).toEqual(['key', 'dry-run']);
     expect(ignoredInputs('delete-key')).toEqual(['roles', 'dry-run']);

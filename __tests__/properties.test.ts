@@ -12,18 +12,18 @@ let restore = (): void => undefined;
 afterEach(() => restore());
 
 describe('the input parser, on random strings', () => {
-  test('either reads settings or throws an InputError naming a declared input', () => {
+  test('either reads settings or throws an InputError naming a declared input', async () => {
     const someInputs = fc.dictionary(
       fc.constantFrom(...declared.filter((name) => name !== 'operation')),
       fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.constantFrom('', ' ', '[]', '{}', 'null', '-', 'true', '1h', 'never')),
       { maxKeys: 8 },
     );
-    fc.assert(
-      fc.property(fc.constantFrom(...OPERATIONS), someInputs, (operation, inputs) => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...OPERATIONS), someInputs, async (operation, inputs) => {
         restore();
         restore = setInputs({ ...BASE_INPUTS, operation, ...inputs });
         try {
-          readSettings();
+          await readSettings();
         } catch (error) {
           if (!(error instanceof InputError)) throw error;
           const named = error.input.replace(/^body\..*/, 'body');

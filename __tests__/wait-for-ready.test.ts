@@ -32,13 +32,13 @@ function fixture(statuses: Status[]) {
 }
 
 describe('waitForReady', () => {
-  test('polls with a growing interval capped at 5 s, logging each change once', async () => {
+  test('polls every 5 s, logging each change once', async () => {
     const f = fixture(['Provisioning', 'Provisioning', 'Provisioning', 'Provisioning', 'Provisioning', 'Ready']);
     const outcome = await waitForReady(f.client, '/p', answer('Provisioning'), f.options);
     expect(outcome.failure).toBeUndefined();
     expect(outcome.response.requestId).toBe('r-Ready');
-    expect(f.sleeps).toEqual([2000, 3000, 4500, 5000, 5000, 5000]);
-    expect(f.logs.filter((line) => line.startsWith('Status:'))).toEqual(['Status: Provisioning -> Ready after 24.5 s.']);
+    expect(f.sleeps).toEqual([5000, 5000, 5000, 5000, 5000, 5000]);
+    expect(f.logs.filter((line) => line.startsWith('Status:'))).toEqual(['Status: Provisioning -> Ready after 30.0 s.']);
   });
 
   test('explains PendingAcceptance once and keeps waiting', async () => {
@@ -51,7 +51,7 @@ describe('waitForReady', () => {
   test.each<Status>(['Failed', 'Rejected', 'Expired'])('%s ends the wait with a failure naming it', async (status) => {
     const f = fixture(['Provisioning', status]);
     const outcome = await waitForReady(f.client, '/p', answer('Provisioning'), f.options);
-    expect(outcome.failure).toBe(`The reverse private endpoint ended in status ${status} after 5.0 s; it is kept so it can be inspected.`);
+    expect(outcome.failure).toBe(`The reverse private endpoint ended in status ${status} after 10.0 s; it is kept so it can be inspected.`);
     expect(f.polls()).toBe(2);
   });
 
@@ -59,7 +59,7 @@ describe('waitForReady', () => {
     const f = fixture(['Provisioning']);
     const outcome = await waitForReady(f.client, '/p', answer('Provisioning'), { ...f.options, timeoutMs: 12_000 });
     expect(outcome.failure).toBe('The reverse private endpoint was not Ready after 12.0 s (wait-timeout 12s); last status Provisioning.');
-    expect(f.sleeps).toEqual([2000, 3000, 4500, 2500]);
+    expect(f.sleeps).toEqual([5000, 5000, 2000]);
   });
 
   test('an endpoint Ready at creation needs no poll', async () => {

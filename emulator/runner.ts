@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
@@ -21,6 +22,12 @@ export interface StepOptions {
   /** Extra environment (e.g. RUNNER_DEBUG, CLICKHOUSE_CLOUD_API_KEY, variables exported earlier). */
   env?: Record<string, string>;
   entry?: string;
+  /** Node options before the entry (e.g. `--import` for a loader hook). */
+  nodeArgs?: string[];
+  /** A command that runs node (e.g. GNU time to read peak memory): `[program, ...args]`. */
+  wrapper?: string[];
+  /** Kill the step this long after spawn, so a hanging step cannot stall a benchmark. */
+  killAfterMs?: number;
 }
 
 export interface StepRun {
@@ -33,6 +40,12 @@ export interface StepRun {
   summary: string;
   /** Everything the step wrote anywhere but GITHUB_OUTPUT, for leak checks. */
   allText: string;
+  /** Spawn to close (exit and output drained), as the runner waits for it. */
+  ms: number;
+  /** Date.now() at spawn and close, to line up with the emulator's request times. */
+  startedAt: number;
+  endedAt: number;
+  killed: boolean;
 }
 
 const actionDefaults: Record<string, string> = (() => {
@@ -72,7 +85,15 @@ export async function runStep(inputs: Record<string, string>, options: StepOptio
     ...options.env,
   };
   try {
-    const { exitCode, stdout, stderr } = await spawnNode(options.entry ?? ACTION_ENTRY, env);
+    const startedAt = Date.now();
+    const start = performance.now();
+    const { exitCode, stdout, stderr, killed } = await spawnNode(
+      [...(options.nodeArgs ?? []), options.entry ?? ACTION_ENTRY],
+      env,
+      options,
+    );
+    const ms = performance.now() - start;
+    const endedAt = Date.now();
     const read = (variable: keyof typeof files) => readFileSync(paths[variable], 'utf8');
     const summary = read('GITHUB_STEP_SUMMARY');
     const stateText = read('GITHUB_STATE');
@@ -86,6 +107,10 @@ export async function runStep(inputs: Record<string, string>, options: StepOptio
       exportedEnv: parseFileCommands(envText),
       summary,
       allText: [stdout, stderr, summary, stateText].join('\n'),
+      ms,
+      startedAt,
+      endedAt,
+      killed,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -99,15 +124,25 @@ export async function runJob(inputs: Record<string, string>, options: StepOption
   return { main, post };
 }
 
-function spawnNode(entry: string, env: Record<string, string>): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+function spawnNode(
+  args: string[],
+  env: Record<string, string>,
+  { wrapper = [], killAfterMs }: StepOptions,
+): Promise<{ exitCode: number; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [program, ...programArgs] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
+    const child = spawn(program, programArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
+    let killed = false;
+    const deadline = killAfterMs === undefined ? undefined : setTimeout(() => (killed = child.kill('SIGKILL')), killAfterMs);
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ exitCode: code ?? 1, stdout, stderr }));
+    child.on('close', (code) => {
+      clearTimeout(deadline);
+      resolve({ exitCode: code ?? 1, stdout, stderr, killed });
+    });
   });
 }
 

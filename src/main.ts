@@ -12,10 +12,10 @@ export async function runMain(): Promise<void> {
   const operation = core.getInput('operation').trim();
   try {
     const now = Date.now();
-    const settings = readSettings(now);
+    const settings = await readSettings(now);
     for (const name of ignoredInputs(settings.operation))
       core.warning(`Input '${name}' is not used by ${settings.operation}; it is ignored.`);
-    const result = await runOperation(settings, { client: connect(settings.common), now, log: info });
+    const result = await runOperation(settings, { client: await connect(settings.common), now, log: info });
     await publish(result);
   } catch (error) {
     await fail(operation, error);

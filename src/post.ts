@@ -27,7 +27,7 @@ export async function runPost(): Promise<void> {
         `the credentials now in effect are not the key the main step authenticated with (…${suffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY`,
       );
     }
-    const client = connect(common);
+    const client = await connect(common);
     const { wasGone } = await deleteKeyIfPresent(client, common.organizationId, keyUuid);
     if (wasGone) core.warning(`API key ${keyUuid} was already gone; nothing to revoke.`);
     else info(`Revoked API key ${keyUuid}.`);

@@ -6,14 +6,14 @@ import { ApiClient } from './client.js';
 import { proxyAgent } from './proxy.js';
 
 /** A client for the step's settings; the credentials are masked before the header is built. */
-export function connect(common: CommonSettings): ApiClient {
+export async function connect(common: CommonSettings): Promise<ApiClient> {
   return new ApiClient({
     baseUrl: common.apiUrl,
     authorization: basicAuthorization(common.credentials.keyId, common.credentials.secret),
     userAgent: `${ACTION_NAME}/${ACTION_VERSION}`,
     timeoutMs: common.requestTimeoutMs,
     maxAttempts: common.maxAttempts,
-    agent: proxyAgent(common.apiUrl, mask),
+    agent: await proxyAgent(common.apiUrl, mask),
     log: info,
   });
 }

@@ -1,5 +1,4 @@
 import type { Agent } from 'node:http';
-import { HttpsProxyAgent } from 'https-proxy-agent';
 import { getProxyForUrl } from 'proxy-from-env';
 
 /**
@@ -7,10 +6,12 @@ import { getProxyForUrl } from 'proxy-from-env';
  * HTTP_PROXY, NO_PROXY, upper or lower case), or undefined for a direct connection. Proxy
  * credentials in the URL are handed to `mask` before the agent exists.
  */
-export function proxyAgent(url: URL, mask: (secret: string) => void): Agent | undefined {
+export async function proxyAgent(url: URL, mask: (secret: string) => void): Promise<Agent | undefined> {
   const proxy = getProxyForUrl(url);
   if (!proxy) return undefined;
   const proxyUrl = new URL(proxy);
   if (proxyUrl.password) mask(decodeURIComponent(proxyUrl.password));
+  // Loaded only here: most runners have no proxy, and the agent (with its debug logger) costs start-up time.
+  const { HttpsProxyAgent } = await import('https-proxy-agent');
   return new HttpsProxyAgent(proxyUrl);
 }

@@ -1,6 +1,6 @@
 import type { ApiKeyPostRequest, IpAccessListEntry, KeyRole, KeyState } from '../api/types.js';
 import { requestSchemas } from '../api/request-schemas.js';
-import { pick, readBody } from './body.js';
+import { checkBody, pick } from './body.js';
 import type { CommonSettings } from './common.js';
 import { parseExpiry } from './duration.js';
 import { InputError } from './errors.js';
@@ -24,8 +24,8 @@ export interface CreateKeySettings {
   exportEnv: boolean;
 }
 
-export function readCreateKey(common: CommonSettings, now: number): CreateKeySettings {
-  const body = readBody(schema);
+export function readCreateKey(common: CommonSettings, bodyInput: Record<string, unknown>, now: number): CreateKeySettings {
+  const body = checkBody(schema, bodyInput);
   if ('hashData' in body) {
     throw new InputError(
       'body',

@@ -1,3 +1,4 @@
+import { readBodyInput } from './body.js';
 import { type Operation, readCommon, readOperation } from './common.js';
 import { type CreateKeySettings, readCreateKey } from './create-key.js';
 import { type DeleteKeySettings, readDeleteKey } from './delete-key.js';
@@ -9,20 +10,21 @@ import { type ReversePrivateEndpointSettings, readReversePrivateEndpoint } from 
 export type Settings = CreateKeySettings | DeleteKeySettings | PruneKeysSettings | PrivateEndpointSettings | ReversePrivateEndpointSettings;
 
 /** Reads and validates every input of the chosen operation; throws InputError before any request. */
-export function readSettings(now = Date.now()): Settings {
+export async function readSettings(now = Date.now()): Promise<Settings> {
   const operation = readOperation();
   const common = readCommon(operation);
+  const body = OPERATION_INPUTS[operation].includes('body') ? await readBodyInput() : {};
   switch (operation) {
     case 'create-key':
-      return readCreateKey(common, now);
+      return readCreateKey(common, body, now);
     case 'delete-key':
       return readDeleteKey(common);
     case 'prune-keys':
       return readPruneKeys(common);
     case 'create-private-endpoint':
-      return readPrivateEndpoint(common);
+      return readPrivateEndpoint(common, body);
     case 'create-reverse-private-endpoint':
-      return readReversePrivateEndpoint(common);
+      return readReversePrivateEndpoint(common, body);
   }
 }
 

@@ -1,6 +1,9 @@
 import { randomInt } from 'node:crypto';
-import { context } from '@actions/github';
+// @actions/github's context alone: its exports map names only the whole package, which also
+// loads Octokit (and, through it, undici) at start-up for nothing a key name needs.
+import { Context } from '../../node_modules/@actions/github/lib/context.js';
 
+const context = new Context();
 const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const MAX_LENGTH = 64;
 

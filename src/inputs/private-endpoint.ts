@@ -1,6 +1,6 @@
 import { requestSchemas } from '../api/request-schemas.js';
 import type { PrivateEndpointPostRequest } from '../api/types.js';
-import { pick, readBody } from './body.js';
+import { checkBody, pick } from './body.js';
 import { type CommonSettings, readService } from './common.js';
 import { InputError } from './errors.js';
 
@@ -13,9 +13,9 @@ export interface PrivateEndpointSettings {
 
 const ENDPOINT_ID = "the cloud provider's endpoint ID, e.g. vpce-0123456789abcdef0 (AWS), without spaces";
 
-export function readPrivateEndpoint(common: CommonSettings): PrivateEndpointSettings {
+export function readPrivateEndpoint(common: CommonSettings, bodyInput: Record<string, unknown>): PrivateEndpointSettings {
   const serviceId = readService();
-  const body = readBody(requestSchemas.ServicPrivateEndpointePostRequest);
+  const body = checkBody(requestSchemas.ServicPrivateEndpointePostRequest, bodyInput);
   const id = pick(
     'endpoint-id',
     body,

@@ -1,7 +1,7 @@
 import { kebabCase } from '../api/fields.js';
 import { requestSchemas } from '../api/request-schemas.js';
 import type { CreateReversePrivateEndpoint, ReversePrivateEndpointType } from '../api/types.js';
-import { pick, readBody } from './body.js';
+import { checkBody, pick } from './body.js';
 import { type CommonSettings, readService } from './common.js';
 import { parseDuration } from './duration.js';
 import { InputError } from './errors.js';
@@ -57,9 +57,9 @@ export interface ReversePrivateEndpointSettings {
   waitTimeoutMs: number;
 }
 
-export function readReversePrivateEndpoint(common: CommonSettings): ReversePrivateEndpointSettings {
+export function readReversePrivateEndpoint(common: CommonSettings, bodyInput: Record<string, unknown>): ReversePrivateEndpointSettings {
   const serviceId = readService();
-  const body = readBody(schema);
+  const body = checkBody(schema, bodyInput);
   const description = pick(
     'description',
     body,
