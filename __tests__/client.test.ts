@@ -131,3 +131,31 @@ describe('ApiClient', () => {
     expect(seen[0]?.url).toBe('/gateway/v1/x');
   });
 });
+
+describe('what the server may say', () => {
+  test('a redirect is final and never followed', async () => {
+    replies = [(_req, res) => res.writeHead(302, { Location: 'https://elsewhere.example/v1/thing' }).end()];
+    await expect(client().get('/v1/thing')).rejects.toThrow(
+      'ClickHouse Cloud API answered HTTP 302 to GET /v1/thing: a redirect to https://elsewhere.example/v1/thing, which the action does not follow (check api-url)',
+    );
+    expect(seen).toHaveLength(1);
+  });
+
+  test('a Retry-After of a day is capped at a minute', async () => {
+    replies = [json(429, { error: 'TOO_MANY_REQUESTS' }, { 'Retry-After': '86400' }), ok];
+    await client().get('/v1/thing');
+    expect(waits).toEqual([expect.any(Number)]);
+    expect(waits[0]).toBeLessThanOrEqual(60_250);
+    expect(waits[0]).toBeGreaterThanOrEqual(60_000);
+  });
+
+  test('an X-RateLimit-Reset given as an epoch time is read as that instant', async () => {
+    const inThree = String(Math.floor(Date.now() / 1000) + 3);
+    replies = [json(200, { status: 200, result: [] }, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': inThree }), ok];
+    const c = client();
+    await c.get('/v1/a');
+    await c.get('/v1/b');
+    expect(waits[0]).toBeGreaterThan(1000);
+    expect(waits[0]).toBeLessThanOrEqual(3000);
+  });
+});

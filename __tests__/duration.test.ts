@@ -37,9 +37,30 @@ describe('expiry', () => {
   test('a timestamp with an offset is normalised to UTC', () => {
     expect(parseExpiry('expire-at', '2027-01-01T10:00:00+02:00', NOW)).toBe('2027-01-01T08:00:00.000Z');
   });
-  test.each(['2027-01-01', '2027-01-01T10:00:00', 'tomorrow', '2027-13-45T99:00:00Z'])('%j is refused', (text) => {
+  test.each([
+    '2027-01-01',
+    '2027-01-01T10:00:00',
+    'tomorrow',
+    '2027-13-45T99:00:00Z',
+    '2030-02-30T00:00:00Z',
+    '2030-04-31T12:00:00Z',
+    '2030-01-01T24:00:00Z',
+  ])('%j is refused', (text) => {
     expect(() => parseExpiry('expire-at', text, NOW)).toThrow(InputError);
   });
+  test('29 February of a leap year is a real day', () =>
+    expect(parseExpiry('expire-at', '2028-02-29T00:00:00Z', NOW)).toBe('2028-02-29T00:00:00.000Z'));
+
+  test('a duration past what a date can hold is refused, naming the input', () => {
+    expect(() => parseExpiry('expire-at', '9999999999d', NOW)).toThrow(/^Input 'expire-at' is "9999999999d", too far in the future/);
+  });
+
+  test('a request-timeout past its bound is refused', () => {
+    expect(() => parseDuration('request-timeout', '4w', 600_000)).toThrow(
+      /^Input 'request-timeout' is "4w", longer than allowed\. Accepted: .* at most 10m/,
+    );
+  });
+
   test('the past is refused, saying so', () => {
     expect(() => parseExpiry('expire-at', '2020-01-01T00:00:00Z', NOW)).toThrow(
       /Input 'expire-at' is "2020-01-01T00:00:00Z", which is not in the future\. Accepted: an ISO-8601 timestamp/,

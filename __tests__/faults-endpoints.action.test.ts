@@ -1,5 +1,7 @@
+import { expect, test } from '@jest/globals';
+import { runStep } from '../emulator/runner.js';
 import { FAULTS, faultTable, says, standardRows } from './helpers/fault-table.js';
-import { useEmulator } from './helpers/emulator.js';
+import { stepInputs, useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator();
 let endpointNumber = 0;
@@ -24,7 +26,8 @@ faultTable(emulator, {
 });
 
 // Reverse endpoints have no creation time, so the step lists them before its first try: the new
-// one matching its description, type and fields is its own. Requests: GET (before), POST, ...
+// one matching its description, type and fields is its own. Requests: GET (before), POST, and
+// after an ambiguous failure a list, (the POST again,) and a last list for late copies.
 faultTable(emulator, {
   operation: 'create-reverse-private-endpoint',
   method: 'POST',
@@ -38,18 +41,45 @@ faultTable(emulator, {
   rows: [
     ...standardRows({
       '429 with Retry-After': { exitCode: 0, requests: 3, left: 1 },
-      '503 then success': { exitCode: 0, requests: 4, left: 1 },
-      'connection reset before the response': { exitCode: 0, requests: 4, left: 1 },
-      'response dropped after the commit': { exitCode: 0, requests: 3, left: 1 },
-      'slow response past the timeout': { exitCode: 0, requests: 3, left: 1 },
+      '503 then success': { exitCode: 0, requests: 5, left: 1 },
+      'connection reset before the response': { exitCode: 0, requests: 5, left: 1 },
+      'response dropped after the commit': { exitCode: 0, requests: 4, left: 1 },
+      'slow response past the timeout': { exitCode: 0, requests: 4, left: 1 },
       '401': { exitCode: 1, requests: 1, left: 0 },
       '500 on every try': { exitCode: 1, requests: 5, left: 0, check: failsAfterTwo },
     }),
-    // The endpoint found after the drop is then polled (Ready on the 2nd GET of it): 2 + 1 + 2.
+    // The endpoint found after the drop is then polled (Ready on the 2nd GET of it): 2 + 2 + 2.
     [
       'response dropped, then wait-for-ready',
       { ...FAULTS['response dropped after the commit'], inputs: { 'wait-for-ready': 'true' } },
-      { exitCode: 0, requests: 5, left: 1 },
+      { exitCode: 0, requests: 6, left: 1 },
     ],
   ],
+});
+
+test('a reverse endpoint whose first try commits after the step moved on is deleted by the post step', async () => {
+  const count = () => emulator().reversePrivateEndpoints().length;
+  const before = count();
+  emulator().addFault({ method: 'POST', fault: { kind: 'delay', ms: 3000 } });
+  const inputs = stepInputs(emulator(), {
+    operation: 'create-reverse-private-endpoint',
+    service: emulator().serviceId,
+    description: 'late commit',
+    type: 'VPC_ENDPOINT_SERVICE',
+    'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+    'request-timeout': '1s',
+  });
+  const main = await runStep(inputs);
+  expect(main.exitCode).toBe(0);
+  for (let waited = 0; count() < before + 2 && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(count()).toBe(before + 2);
+  const post = await runStep(inputs, { state: main.state });
+  expect(post.exitCode).toBe(0);
+  expect(post.stdout).toContain("Deleted late copies of this step's endpoint");
+  expect(
+    emulator()
+      .reversePrivateEndpoints()
+      .map((e) => e.id),
+  ).toContain(main.outputs.id);
+  expect(count()).toBe(before + 1);
 });

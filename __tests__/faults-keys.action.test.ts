@@ -1,11 +1,15 @@
 import { expect, test } from '@jest/globals';
-import { runStep } from '../emulator/runner.js';
+import { runStep, type StepRun } from '../emulator/runner.js';
 import { FAULTS, faultTable, says, standardRows } from './helpers/fault-table.js';
 import { stepInputs, useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator({ readyAfterPolls: 1 });
 const keys = () => emulator().keys().length;
 const dropped = FAULTS['response dropped after the commit'];
+const deletedWithoutWarning = (main: StepRun) => {
+  expect(main.stdout).toMatch(/^Deleted API key [0-9a-f-]{36}\.$/m);
+  expect(main.stdout).not.toContain('::warning::');
+};
 
 // create-key with a generated name: a key found after an unanswered POST is provably the step's,
 // but its secret is lost, so it is deleted and a fresh one made. The post step revokes the one kept.
@@ -55,7 +59,7 @@ faultTable(emulator, {
       { ...dropped, inputs: { 'local-secret': 'true' } },
       {
         exitCode: 0,
-        requests: 2,
+        requests: 3,
         left: 1,
         afterPost: 0,
         check: says(/The key was created although no answer came: [0-9a-f-]{36}; the step knows its secret and uses it\./),
@@ -64,7 +68,7 @@ faultTable(emulator, {
     [
       'local-secret, slow response past the timeout',
       { ...FAULTS['slow response past the timeout'], inputs: { 'request-timeout': '1s', 'local-secret': 'true' } },
-      { exitCode: 0, requests: 2, left: 1, afterPost: 0 },
+      { exitCode: 0, requests: 3, left: 1, afterPost: 0 },
     ],
   ],
 });
@@ -79,29 +83,36 @@ faultTable(emulator, {
     '429 with Retry-After': { exitCode: 0, requests: 2, left: 0 },
     '503 then success': { exitCode: 0, requests: 2, left: 0 },
     'connection reset before the response': { exitCode: 0, requests: 2, left: 0 },
-    'response dropped after the commit': { exitCode: 0, requests: 2, left: 0, check: says(/::warning::API key .* was already gone/) },
-    'slow response past the timeout': { exitCode: 0, requests: 2, left: 0, check: says(/::warning::API key .* was already gone/) },
+    // The retry's 404 follows an attempt whose answer was lost: that attempt did the deleting.
+    'response dropped after the commit': { exitCode: 0, requests: 2, left: 0, check: deletedWithoutWarning },
+    'slow response past the timeout': { exitCode: 0, requests: 2, left: 0, check: deletedWithoutWarning },
     '401': { exitCode: 1, requests: 1, left: 1 },
     '500 on every try': { exitCode: 1, requests: 2, left: 1 },
   }),
 });
 
-test('a first try that commits after the step moved on is swept by the post step', async () => {
+// The emulator, like an API that refuses a second key with the same hashes, turns a late first try
+// of a local-secret key away (1 copy); a generated name has no such guard (2 copies, one swept).
+test.each([
+  ['a generated name', {}, 2],
+  ['local-secret', { 'local-secret': 'true' }, 1],
+])('%s: a first try that commits after the step moved on is swept by the post step', async (_what, extra, landed) => {
   const before = keys();
   emulator().addFault({ method: 'POST', fault: { kind: 'delay', ms: 3000 } });
-  const inputs = stepInputs(emulator(), { operation: 'create-key', 'request-timeout': '1s' });
+  const inputs = stepInputs(emulator(), { operation: 'create-key', 'request-timeout': '1s', ...extra });
   const main = await runStep(inputs);
   expect(main.exitCode).toBe(0);
-  expect(main.state['sweep-key-name']).toBe(main.outputs.name);
+  expect(JSON.parse(main.state['sweep-key-copies'] ?? '{}')).toMatchObject({ name: main.outputs.name });
   // The delayed first try lands after the main step has finished: two keys under the step's name.
   const copies = () =>
     emulator()
       .keys()
       .filter((key) => key.name === main.outputs.name).length;
-  for (let waited = 0; copies() < 2 && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
-  expect(copies()).toBe(2);
+  const firstTryDone = () => emulator().requests.filter((r) => r.method === 'POST' && r.status !== 0).length >= 2;
+  for (let waited = 0; !firstTryDone() && waited < 5000; waited += 100) await new Promise((resolve) => setTimeout(resolve, 100));
+  expect(copies()).toBe(landed);
   const post = await runStep(inputs, { state: main.state });
   expect(post.exitCode).toBe(0);
-  expect(post.stdout).toContain("Deleted late copies of this step's key");
+  if (landed === 2) expect(post.stdout).toContain("Deleted late copies of this step's key");
   expect(keys()).toBe(before);
 });

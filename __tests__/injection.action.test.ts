@@ -3,7 +3,8 @@ import { runStep } from '../emulator/runner.js';
 import { stepInputs, useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator();
-const HOSTILE = 'BAD_REQUEST: nope\n::add-mask::ordinary\n::set-output name=key-secret::stolen\r\n::warning::injected';
+const HOSTILE =
+  'BAD_REQUEST: nope <img src=x onerror=alert(1)>\n::add-mask::ordinary\n::set-output name=key-secret::stolen\r\n::warning::injected';
 
 /** Lines the runner would read as workflow commands, other than the action's own masks and its one error. */
 function commands(stdout: string): string[] {
@@ -17,12 +18,13 @@ describe('text from the API is printed as data, never as a workflow command', ()
     expect(step.exitCode).toBe(1);
     expect(commands(step.stdout)).toEqual([
       expect.stringMatching(
-        /^::error::ClickHouse Cloud API answered HTTP 400 to POST \S+: BAD_REQUEST: nope%0A::add-mask::ordinary%0A::set-output/,
+        /^::error::ClickHouse Cloud API answered HTTP 400 to POST \S+: BAD_REQUEST: nope <img src=x onerror=alert\(1\)>%0A::add-mask::ordinary%0A::set-output/,
       ),
     ]);
     expect(step.stdout).not.toMatch(/^::add-mask::ordinary/m);
     expect(step.outputs['key-secret']).toBeUndefined();
-    expect(step.summary).not.toContain('<script');
+    expect(step.summary).not.toContain('<img');
+    expect(step.summary).toContain('&lt;img src=x onerror=alert(1)&gt;');
   });
 
   test('a hostile name echoed by the API is folded into its log line', async () => {

@@ -79,7 +79,7 @@ describe('every bad input names the input, the problem and what is accepted', ()
     [{ organization: '' }, /^Input 'organization' is required but empty/],
     [{ roles: 'admin, root' }, /^Input 'roles' names unknown role\(s\) "root"\. Accepted: a list of admin, developer, query_endpoints/],
     [{ roles: ' , \n' }, /^Input 'roles' is a list with no role/],
-    [{ 'expire-at': 'soon' }, /^Input 'expire-at' is "soon", neither a timestamp nor a duration/],
+    [{ 'expire-at': 'soon' }, /^Input 'expire-at' is "soon", neither a real timestamp nor a duration/],
     [{ 'expire-at': '2001-01-01T00:00:00Z' }, /^Input 'expire-at' .* not in the future/],
     [{ state: 'paused' }, /^Input 'state' is "paused"\. Accepted: enabled or disabled/],
     [{ 'ip-access-list': '10.0.0.300' }, /^Input 'ip-access-list' has "10\.0\.0\.300", which is not an IPv4 address/],

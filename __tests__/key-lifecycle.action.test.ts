@@ -105,6 +105,29 @@ describe('delete-key', () => {
     expect(step.outputs['http-status']).toBe('404');
   });
 
+  test('a 400 for a key that is not there (as the document allows) is a warning too', async () => {
+    const missing = '0b8c7c1e-1111-4222-8333-444455556667';
+    emulator().addFault({
+      method: 'DELETE',
+      fault: { kind: 'status', status: 400, body: { status: 400, error: 'BAD_REQUEST: key not found' } },
+    });
+    const step = await runStep(stepInputs(emulator(), { operation: 'delete-key', key: missing }));
+    expect(step.exitCode).toBe(0);
+    expect(step.stdout).toContain(`::warning::API key ${missing} was already gone; nothing to delete.`);
+    expect(apiRequests(emulator()).map((r) => `${r.method} ${r.status}`)).toEqual(['DELETE 400', 'GET 200']);
+  });
+
+  test('a 400 for a key that is there fails, quoting the API', async () => {
+    const key = emulator().seedKey({ name: 'stubborn' });
+    emulator().addFault({ method: 'DELETE', fault: { kind: 'status', status: 400, body: { status: 400, error: 'BAD_REQUEST: no' } } });
+    const step = await runStep(stepInputs(emulator(), { operation: 'delete-key', key: key.id }));
+    expect(step.exitCode).toBe(1);
+    expect(errorLines(step.stdout)).toEqual([
+      expect.stringMatching(/^::error::ClickHouse Cloud API answered HTTP 400 to DELETE \S+: BAD_REQUEST: no$/),
+    ]);
+    expect(keyIds()).toContain(key.id);
+  });
+
   test('a key that is not a UUID fails before any request', async () => {
     const step = await runStep(stepInputs(emulator(), { operation: 'delete-key', key: 'gha-some-name' }));
     expect(step.exitCode).toBe(1);

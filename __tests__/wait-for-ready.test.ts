@@ -1,6 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ApiClient, ApiResponse } from '../src/api/client.js';
 import type { ReversePrivateEndpoint } from '../src/api/types.js';
+import type { ReversePrivateEndpointSettings } from '../src/inputs/reverse-private-endpoint.js';
+import { createReversePrivateEndpoint } from '../src/operations/create-reverse-private-endpoint.js';
 import { waitForReady } from '../src/operations/wait-for-ready.js';
 
 type Status = NonNullable<ReversePrivateEndpoint['status']>;
@@ -66,5 +68,56 @@ describe('waitForReady', () => {
     const f = fixture([]);
     await expect(waitForReady(f.client, '/p', answer('Ready'), f.options)).resolves.toEqual({ response: answer('Ready') });
     expect(f.polls()).toBe(0);
+  });
+});
+
+describe('what a conforming server may leave out', () => {
+  test('a poll that fails keeps the last known state and says why', async () => {
+    const client = { get: async () => Promise.reject(new Error('HTTP 500 after 5 attempts')) } as unknown as ApiClient;
+    const outcome = await waitForReady(client, '/p', answer('Provisioning'), {
+      timeoutMs: 60_000,
+      log: () => undefined,
+      sleep: async () => undefined,
+    });
+    expect(outcome.response).toEqual(answer('Provisioning'));
+    expect(outcome.failure).toMatch(
+      /^Polling the reverse private endpoint failed after \d+\.\d s \(last status Provisioning\): HTTP 500 after 5 attempts$/,
+    );
+  });
+
+  test('every output of a reverse endpoint is set, empty when the API leaves the field out', async () => {
+    const client = {
+      get: async () => ({ httpStatus: 200, result: [] }),
+      post: async () => ({ httpStatus: 200, requestId: 'r', result: { id: 'e1', status: 'Provisioning' } }),
+    } as unknown as ApiClient;
+    const settings = {
+      operation: 'create-reverse-private-endpoint',
+      common: { organizationId: 'org' },
+      serviceId: 'svc',
+      request: { description: 'd', type: 'VPC_ENDPOINT_SERVICE', vpcEndpointServiceName: 'n' },
+      waitForReady: false,
+      waitTimeoutMs: 1000,
+    } as unknown as ReversePrivateEndpointSettings;
+    const result = await createReversePrivateEndpoint(
+      settings,
+      client,
+      () => undefined,
+      () => undefined,
+    );
+    expect(result.outputs).toEqual({
+      id: 'e1',
+      'service-id': 'svc',
+      description: '',
+      type: '',
+      'endpoint-id': '',
+      'dns-names': '[]',
+      'private-dns-names': '[]',
+      status: 'Provisioning',
+      'vpc-endpoint-service-name': '',
+      'vpc-resource-configuration-id': '',
+      'vpc-resource-share-arn': '',
+      'msk-cluster-arn': '',
+      'msk-authentication': '',
+    });
   });
 });

@@ -15,7 +15,12 @@ export async function runMain(): Promise<void> {
     const settings = await readSettings(now);
     for (const name of ignoredInputs(settings.operation))
       core.warning(`Input '${name}' is not used by ${settings.operation}; it is ignored.`);
-    const result = await runOperation(settings, { client: await connect(settings.common), now, log: info });
+    const result = await runOperation(settings, {
+      client: await connect(settings.common),
+      now,
+      log: info,
+      warn: (line) => core.warning(line),
+    });
     await publish(result);
   } catch (error) {
     await fail(operation, error);

@@ -72,7 +72,12 @@ async function writeSummary(rows: Array<[string, string]>, outcome: string, deta
   if (details && details.rows.length > 0) {
     summary.addTable([details.columns.map((data) => ({ data, header: true })), ...details.rows.map((row) => row.map(escapeHtml))]);
   }
-  await summary.write();
+  try {
+    await summary.write();
+  } catch (error) {
+    // The summary is a courtesy: failing to write it must not fail (or fail twice) a step.
+    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function escapeHtml(text: string): string {

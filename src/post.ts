@@ -2,22 +2,39 @@ import * as core from '@actions/core';
 import { connect } from './api/connect.js';
 import { readCommon } from './inputs/common.js';
 import { info } from './log.js';
-import { AUTH_SUFFIX_STATE, REVOKE_STATE, SWEEP_NAME_STATE } from './operations/create-key.js';
+import { AUTH_SUFFIX_STATE, REVOKE_STATE, SWEEP_STATE } from './operations/create-key.js';
+import { deleteEndpointCopies, ENDPOINT_COPIES_STATE, type EndpointCopyMark } from './operations/create-reverse-private-endpoint.js';
 import { deleteKeyIfPresent } from './operations/delete-key.js';
-import { deleteStragglers } from './operations/key-recovery.js';
+import { type CopyMark, settleCopies } from './operations/key-recovery.js';
 import { maskSuppliedSecrets } from './secrets.js';
 
+const warn = (line: string) => core.warning(line);
+
 /**
- * The post step: revokes the key the main step created, with the step's own credentials (a key
- * cannot delete itself). Only a key left alive fails the job; a key already gone is a warning.
+ * The post step, when the job ends: revokes the key the main step created, and deletes late
+ * copies of a create that needed recovery. It authenticates with the step's own credentials (a
+ * key cannot delete itself). Only a key left alive fails the job.
  */
 export async function runPost(): Promise<void> {
   const keyUuid = core.getState(REVOKE_STATE);
-  if (!keyUuid) {
-    core.debug('No key to revoke: the main step created none, or revoke-on-exit was false.');
+  const endpointCopies = core.getState(ENDPOINT_COPIES_STATE);
+  if (!keyUuid && !endpointCopies) {
+    core.debug('Nothing to clean up: the main step created no key to revoke.');
     return;
   }
   maskSuppliedSecrets();
+  if (keyUuid) await revokeKey(keyUuid);
+  if (endpointCopies) {
+    try {
+      const common = readCommon('create-reverse-private-endpoint');
+      await deleteEndpointCopies(await connect(common), common.organizationId, JSON.parse(endpointCopies) as EndpointCopyMark, info, warn);
+    } catch (error) {
+      warn(`Could not check for late copies of the reverse private endpoint: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+}
+
+async function revokeKey(keyUuid: string): Promise<void> {
   try {
     const common = readCommon('create-key');
     // Variables exported by a later step reach this one too; a different key here would be a surprise to the user.
@@ -31,12 +48,11 @@ export async function runPost(): Promise<void> {
     const { wasGone } = await deleteKeyIfPresent(client, common.organizationId, keyUuid);
     if (wasGone) core.warning(`API key ${keyUuid} was already gone; nothing to revoke.`);
     else info(`Revoked API key ${keyUuid}.`);
-    const sweepName = core.getState(SWEEP_NAME_STATE);
-    if (sweepName) {
-      await deleteStragglers(
-        { client, organizationId: common.organizationId, name: sweepName, nameIsGenerated: true, sentAt: 0, log: info },
-        keyUuid,
-      );
+    const sweep = core.getState(SWEEP_STATE);
+    if (sweep) {
+      const mark = JSON.parse(sweep) as CopyMark;
+      const context = { client, organizationId: common.organizationId, ...mark, sentAt: 0, log: info, warn };
+      await settleCopies({ ...context, nameIsGenerated: mark.localSuffix === undefined }, keyUuid);
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import fetch, { type Response } from 'node-fetch';
 import { ApiError } from './errors.js';
-import { type Failure, isTransient, mayHaveCommitted, retryDelayMs } from './retry.js';
+import { type Failure, isTransient, mayHaveCommitted, rateLimitResetMs, retryDelayMs } from './retry.js';
 
 export interface ClientConfig {
   baseUrl: URL;
@@ -99,7 +99,8 @@ export class ApiClient {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: controller.signal,
-        redirect: 'error',
+        // A redirect is answered as what it is (a final 3xx error), never followed with the credentials.
+        redirect: 'manual',
         agent,
       });
       const text = await response.text();
@@ -130,6 +131,17 @@ export class ApiClient {
     attempts: number,
   ): ApiError {
     if (failure.status === 0) return new ApiError(method, path, 0, failure.reason, undefined, attempts);
+    if (failure.status >= 300 && failure.status < 400) {
+      const location = failure.headers?.get('location') ?? 'elsewhere';
+      return new ApiError(
+        method,
+        path,
+        failure.status,
+        `a redirect to ${location}, which the action does not follow (check api-url)`,
+        undefined,
+        attempts,
+      );
+    }
     const envelope = parseJson(text ?? '');
     const apiError = typeof envelope?.error === 'string' ? envelope.error : (text ?? '').slice(0, 200) || 'no error text';
     const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : undefined;
@@ -137,9 +149,8 @@ export class ApiClient {
   }
 
   private noteRateLimit(response: Response): void {
-    const remaining = response.headers.get('x-ratelimit-remaining');
-    const reset = Number(response.headers.get('x-ratelimit-reset'));
-    if (remaining === '0' && Number.isFinite(reset)) this.windowReopensAt = Date.now() + Math.ceil(reset * 1000);
+    const reset = rateLimitResetMs(response.headers);
+    if (response.headers.get('x-ratelimit-remaining') === '0' && reset !== undefined) this.windowReopensAt = Date.now() + reset;
   }
 
   private async waitForWindow(): Promise<void> {

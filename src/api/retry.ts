@@ -27,6 +27,8 @@ export function mayHaveCommitted(failure: Failure): boolean {
 
 const BASE_MS = 1_000;
 const CAP_MS = 30_000;
+/** The longest a server may make one wait last: a day's Retry-After would outlive any job. */
+export const SERVER_WAIT_CAP_MS = 60_000;
 
 /**
  * Milliseconds to wait before attempt `attempt + 1`. The server's own word wins: Retry-After,
@@ -40,15 +42,30 @@ export function retryDelayMs(failure: Failure, attempt: number, random: () => nu
   return jitter(Math.min(CAP_MS, BASE_MS * 2 ** (attempt - 1)));
 }
 
-/** Retry-After (seconds or an HTTP date), else, when rate-limited, X-RateLimit-Reset (seconds, maybe fractional). */
+/**
+ * Retry-After (seconds or an HTTP date), else, when rate-limited, X-RateLimit-Reset; capped at
+ * SERVER_WAIT_CAP_MS.
+ */
 export function serverDelayMs(headers: Failure['headers'], rateLimited: boolean): number | undefined {
   const retryAfter = headers?.get('retry-after');
   if (retryAfter) {
     const seconds = Number(retryAfter);
     const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms)) return Math.max(0, Math.ceil(ms));
+    if (Number.isFinite(ms)) return capped(ms);
   }
-  if (!rateLimited) return undefined;
+  return rateLimited ? rateLimitResetMs(headers) : undefined;
+}
+
+/**
+ * X-RateLimit-Reset as milliseconds from now. The API sends the seconds left in the window (maybe
+ * fractional); a value like an epoch time (other APIs send one) is read as that instant.
+ */
+export function rateLimitResetMs(headers: Failure['headers']): number | undefined {
   const reset = Number(headers?.get('x-ratelimit-reset') ?? Number.NaN);
-  return Number.isFinite(reset) && reset >= 0 ? Math.ceil(reset * 1000) : undefined;
+  if (!Number.isFinite(reset) || reset < 0) return undefined;
+  return capped(reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000);
+}
+
+function capped(ms: number): number {
+  return Math.min(SERVER_WAIT_CAP_MS, Math.max(0, Math.ceil(ms)));
 }

@@ -14,4 +14,4 @@ export type ReversePrivateEndpoint = Schemas['ReversePrivateEndpoint'];
 export type ReversePrivateEndpointType = NonNullable<CreateReversePrivateEndpoint['type']>;
 export type KeyRole = NonNullable<ApiKeyPostRequest['roles']>[number];
 export type KeyState = NonNullable<ApiKeyPostRequest['state']>;
-export type Organization = Schemas['Organization'];
+export type Service = Schemas['Service'];

@@ -44,7 +44,7 @@ export function readCommon(operation: Operation): CommonSettings {
     apiUrl: readApiUrl(),
     credentials: readCredentials(),
     maxAttempts: readMaxAttempts(),
-    requestTimeoutMs: parseDuration('request-timeout', readInput('request-timeout') ?? '30s'),
+    requestTimeoutMs: parseDuration('request-timeout', readInput('request-timeout') ?? '30s', 10 * 60_000),
   };
 }
 

@@ -24,16 +24,33 @@ export function formatDuration(ms: number): string {
   return `${Math.round(ms / 1000)}s`;
 }
 
-export function parseDuration(input: string, text: string): number {
+/** A positive duration, at most `maxMs` when given (a timer past 2^31 ms would fire at once). */
+export function parseDuration(input: string, text: string, maxMs?: number): number {
   const ms = durationMs(text);
-  if (ms === undefined || ms <= 0) {
-    throw new InputError(input, `is ${JSON.stringify(text.slice(0, 80))}, not a positive duration`, DURATION_SYNTAX);
-  }
+  const accepted = maxMs === undefined ? DURATION_SYNTAX : `${DURATION_SYNTAX}, at most ${formatDuration(maxMs)}`;
+  if (ms === undefined || ms <= 0)
+    throw new InputError(input, `is ${JSON.stringify(text.slice(0, 80))}, not a positive duration`, accepted);
+  if (maxMs !== undefined && ms > maxMs)
+    throw new InputError(input, `is ${JSON.stringify(text.slice(0, 80))}, longer than allowed`, accepted);
   return ms;
 }
 
 // RFC 3339 as the API's `format: date-time` demands: a date, a time and an offset.
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
+/** The latest instant a JavaScript Date holds. */
+const MAX_TIME = 8.64e15;
+
+/** The timestamp's instant, or NaN when it is not a real one (Date.parse rolls 30 February over to March). */
+function timestampMs(text: string): number {
+  const parts = TIMESTAMP.exec(text)
+    ?.slice(1)
+    .map((part) => Number(part ?? 0));
+  if (!parts) return Number.NaN;
+  const [year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0, offsetHours = 0, offsetMinutes = 0] = parts;
+  const daysInMonth = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const real = month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth && hour < 24 && minute < 60 && second < 60;
+  return real && offsetHours < 24 && offsetMinutes < 60 ? Date.parse(text) : Number.NaN;
+}
 
 /**
  * An expiry as the API wants it: an ISO-8601 timestamp in the future, or null for "never".
@@ -42,13 +59,11 @@ const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz
 export function parseExpiry(input: string, text: string, now: number): string | null {
   if (/^never$/i.test(text)) return null;
   const ms = durationMs(text);
-  const at = ms !== undefined ? now + ms : TIMESTAMP.test(text) ? Date.parse(text) : Number.NaN;
+  const at = ms !== undefined ? now + ms : timestampMs(text);
   const accepted = `an ISO-8601 timestamp with a time zone (2030-01-31T18:00:00Z), ${DURATION_SYNTAX} from now, or never`;
-  if (Number.isNaN(at)) {
-    throw new InputError(input, `is ${JSON.stringify(text.slice(0, 80))}, neither a timestamp nor a duration`, accepted);
-  }
-  if (at <= now) {
-    throw new InputError(input, `is ${JSON.stringify(text.slice(0, 80))}, which is not in the future`, accepted);
-  }
+  const shown = JSON.stringify(text.slice(0, 80));
+  if (Number.isNaN(at)) throw new InputError(input, `is ${shown}, neither a real timestamp nor a duration`, accepted);
+  if (at <= now) throw new InputError(input, `is ${shown}, which is not in the future`, accepted);
+  if (at > MAX_TIME) throw new InputError(input, `is ${shown}, too far in the future`, `${accepted} (or never, for no expiry)`);
   return new Date(at).toISOString();
 }

@@ -3,17 +3,22 @@ import { keyPath, keysPath } from '../api/paths.js';
 import type { ApiKeyPostResponse } from '../api/types.js';
 import type { CreateKeySettings } from '../inputs/create-key.js';
 import { CREDENTIAL_ENV } from '../secrets.js';
-import { deleteStragglers, type KeyRecoveryContext, keyRecovery } from './key-recovery.js';
+import { type KeyRecoveryContext, keyRecovery, settleCopies } from './key-recovery.js';
 import { generateLocalKey, hashDataFor } from './local-key.js';
 import type { OperationResult } from './result.js';
 
 /** State keys under which the main step tells the post step which key to revoke, and with which credentials. */
 export const REVOKE_STATE = 'revoke-key';
 export const AUTH_SUFFIX_STATE = 'auth-key-suffix';
-/** Set after a recovered creation: the post step also deletes any late copy under this (generated) name. */
-export const SWEEP_NAME_STATE = 'sweep-key-name';
+/** Set after a recovered creation: the post step also deletes any late copy matching this mark (JSON). */
+export const SWEEP_STATE = 'sweep-key-copies';
 
-export async function createKey(settings: CreateKeySettings, client: ApiClient, log: (line: string) => void): Promise<OperationResult> {
+export async function createKey(
+  settings: CreateKeySettings,
+  client: ApiClient,
+  log: (line: string) => void,
+  warn: (line: string) => void,
+): Promise<OperationResult> {
   const { organizationId, credentials } = settings.common;
   const local = settings.localSecret ? generateLocalKey() : undefined;
   const body = local ? { ...settings.request, hashData: hashDataFor(local.keyId, local.secret) } : settings.request;
@@ -25,6 +30,7 @@ export async function createKey(settings: CreateKeySettings, client: ApiClient, 
     localSuffix: local?.keyId.slice(-4),
     sentAt: Date.now(),
     log,
+    warn,
   };
   let ambiguous = false;
   const recover = keyRecovery(recovery);
@@ -32,9 +38,7 @@ export async function createKey(settings: CreateKeySettings, client: ApiClient, 
     ambiguous = true;
     return recover(error);
   });
-  // A first try that committed late (after the lookup) would leave a copy; only a generated name proves copies ours.
-  const sweep = ambiguous && settings.nameIsGenerated && !local;
-  if (sweep && response.result?.key?.id) await deleteStragglers(recovery, response.result.key.id);
+  const sweep = ambiguous && response.result?.key?.id ? await settleCopies(recovery, response.result.key.id) : undefined;
   const key = response.result?.key;
   const keyId = local?.keyId ?? response.result?.keyId;
   const secret = local?.secret ?? response.result?.keySecret;
@@ -72,7 +76,11 @@ export async function createKey(settings: CreateKeySettings, client: ApiClient, 
       ['Revoked at job end', settings.revokeOnExit ? 'yes' : 'no'],
     ],
     state: settings.revokeOnExit
-      ? { [REVOKE_STATE]: key.id, [AUTH_SUFFIX_STATE]: credentials.keyId.slice(-4), ...(sweep ? { [SWEEP_NAME_STATE]: name } : {}) }
+      ? {
+          [REVOKE_STATE]: key.id,
+          [AUTH_SUFFIX_STATE]: credentials.keyId.slice(-4),
+          ...(sweep ? { [SWEEP_STATE]: JSON.stringify(sweep) } : {}),
+        }
       : undefined,
     env: settings.exportEnv ? { [CREDENTIAL_ENV.keyId]: keyId, [CREDENTIAL_ENV.secret]: secret } : undefined,
   };

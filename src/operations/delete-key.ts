@@ -1,12 +1,14 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
-import { keyPath } from '../api/paths.js';
+import { keyPath, keysPath } from '../api/paths.js';
+import type { ApiKey } from '../api/types.js';
 import type { DeleteKeySettings } from '../inputs/delete-key.js';
 import type { OperationResult } from './result.js';
 
 /**
- * Deletes a key; one that is already gone (any 404) counts as deleted, with a warning, since
- * the caller's goal, no such key, holds. Shared by delete-key, the post step and prune-keys.
+ * Deletes a key; one that is already gone counts as deleted, since the caller's goal, no such
+ * key, holds. Shared by delete-key, the post step and prune-keys. `wasGone` says it was gone
+ * before this step: a 404 after an attempt whose answer was lost means that attempt deleted it.
  */
 export async function deleteKeyIfPresent(
   client: ApiClient,
@@ -16,9 +18,20 @@ export async function deleteKeyIfPresent(
   try {
     return { response: await client.delete(keyPath(organizationId, keyUuid)), wasGone: false };
   } catch (error) {
-    if (!(error instanceof ApiError) || error.status !== 404) throw error;
-    return { response: { httpStatus: 404, requestId: error.requestId, result: undefined }, wasGone: true };
+    if (!(error instanceof ApiError) || !(await isGone(client, organizationId, keyUuid, error))) throw error;
+    return { response: { httpStatus: error.status, requestId: error.requestId, result: undefined }, wasGone: error.attempts === 1 };
   }
+}
+
+/**
+ * Whether a failed DELETE failed because the key does not exist. The live API answers 404; the
+ * document lists only 400 for errors, so a 400 is settled by looking at the organization's keys.
+ */
+async function isGone(client: ApiClient, organizationId: string, keyUuid: string, error: ApiError): Promise<boolean> {
+  if (error.status === 404) return true;
+  if (error.status !== 400) return false;
+  const listed = await client.get<ApiKey[]>(keysPath(organizationId));
+  return !(listed.result ?? []).some((key) => key.id === keyUuid);
 }
 
 export async function deleteKey(settings: DeleteKeySettings, client: ApiClient): Promise<OperationResult> {
@@ -26,7 +39,8 @@ export async function deleteKey(settings: DeleteKeySettings, client: ApiClient):
   return {
     warnings: wasGone ? [`API key ${settings.keyUuid} was already gone; nothing to delete.`] : [],
     operation: 'delete-key',
-    response,
+    // The API's DELETE answers no `result`; whatever a server sends, the output stays empty.
+    response: { ...response, result: undefined },
     outputs: {},
     secrets: [],
     message: wasGone ? `API key ${settings.keyUuid} does not exist.` : `Deleted API key ${settings.keyUuid}.`,

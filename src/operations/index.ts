@@ -11,12 +11,13 @@ export interface OperationContext {
   client: ApiClient;
   now: number;
   log: (line: string) => void;
+  warn: (line: string) => void;
 }
 
-export function runOperation(settings: Settings, { client, now, log }: OperationContext): Promise<OperationResult> {
+export function runOperation(settings: Settings, { client, now, log, warn }: OperationContext): Promise<OperationResult> {
   switch (settings.operation) {
     case 'create-key':
-      return createKey(settings, client, log);
+      return createKey(settings, client, log, warn);
     case 'delete-key':
       return deleteKey(settings, client);
     case 'prune-keys':
@@ -24,6 +25,6 @@ export function runOperation(settings: Settings, { client, now, log }: Operation
     case 'create-private-endpoint':
       return createPrivateEndpoint(settings, client);
     case 'create-reverse-private-endpoint':
-      return createReversePrivateEndpoint(settings, client, log);
+      return createReversePrivateEndpoint(settings, client, log, warn);
   }
 }

@@ -17,6 +17,15 @@ export interface KeyRecoveryContext {
   /** When the first try was sent. */
   sentAt: number;
   log: (line: string) => void;
+  warn: (line: string) => void;
+}
+
+/** What the post step needs to sweep late copies: the key's name and, with local-secret, its suffix. */
+export type CopyMark = Pick<KeyRecoveryContext, 'name' | 'localSuffix'>;
+
+/** A generated name (it carries a nonce) or the suffix of a key ID the step made proves a key the step's. */
+function provablyOwn(context: Pick<KeyRecoveryContext, 'nameIsGenerated' | 'localSuffix'>): boolean {
+  return context.nameIsGenerated || context.localSuffix !== undefined;
 }
 
 /** Keys that may be this step's: its name, created since the first try (and with local-secret, its suffix). */
@@ -47,21 +56,47 @@ export function keyRecovery(context: KeyRecoveryContext): AmbiguousHandler<ApiKe
       log(`The key was created although no answer came: ${ids}; the step knows its secret and uses it.`);
       return { httpStatus: listed.httpStatus, requestId: listed.requestId, result: { key: found[0] } };
     }
-    if (!context.nameIsGenerated || context.localSuffix !== undefined) {
+    if (!provablyOwn(context) || context.localSuffix !== undefined) {
       throw new Error(
         `The key creation may have been carried out although no answer came, and the step cannot prove which key is its own: key(s) ${ids} named ${JSON.stringify(context.name)}. Nothing was deleted; if they are this step's, delete them by hand.`,
       );
     }
-    for (const key of found) await deleteKeyIfPresent(client, organizationId, key.id as string);
+    try {
+      for (const key of found) await deleteKeyIfPresent(client, organizationId, key.id as string);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `This step created key(s) ${ids} although no answer (and so no secret) came, and could not delete them: ${reason}. Delete them by hand.`,
+        { cause: error },
+      );
+    }
     log(`Deleted key(s) ${ids}, created by this step although no answer (and so no secret) came; creating a fresh one.`);
     return 'retry';
   };
 }
 
-/** After a recovered creation: deletes late copies under the step's generated name, other than the key it keeps. */
-export async function deleteStragglers(context: KeyRecoveryContext, keep: string): Promise<void> {
-  const listed = await context.client.get<ApiKey[]>(keysPath(context.organizationId));
-  const stragglers = matchingKeys(listed.result ?? [], context).filter((key) => key.id !== keep);
-  for (const key of stragglers) await deleteKeyIfPresent(context.client, context.organizationId, key.id as string);
-  if (stragglers.length > 0) context.log(`Deleted late copies of this step's key: ${stragglers.map((key) => key.id).join(', ')}.`);
+/**
+ * After a creation that needed recovery: a first try may have landed after the lookup, leaving a
+ * copy. Copies provably the step's are deleted; others are only named. Never throws: the key the
+ * step keeps is made, and a clean-up hiccup is a warning (the post step sweeps again).
+ * Returns the mark the post step sweeps by, when the copies are provably the step's.
+ */
+export async function settleCopies(context: KeyRecoveryContext, keep: string): Promise<CopyMark | undefined> {
+  const { client, organizationId, log, warn } = context;
+  try {
+    const listed = await client.get<ApiKey[]>(keysPath(organizationId));
+    const copies = matchingKeys(listed.result ?? [], context).filter((key) => key.id !== keep);
+    const ids = copies.map((key) => key.id).join(', ');
+    if (copies.length > 0 && !provablyOwn(context)) {
+      warn(
+        `Key(s) ${ids} named ${JSON.stringify(context.name)} appeared while this step retried; they may be a late copy of its key or another job's, so they were not deleted.`,
+      );
+    } else if (copies.length > 0) {
+      for (const key of copies) await deleteKeyIfPresent(client, organizationId, key.id as string);
+      log(`Deleted late copies of this step's key: ${ids}.`);
+    }
+  } catch (error) {
+    warn(`Could not check for late copies of this step's key: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return provablyOwn(context) ? { name: context.name, localSuffix: context.localSuffix } : undefined;
 }

@@ -15,7 +15,8 @@ export function selectStaleKeys(keys: ApiKey[], settings: PruneKeysSettings, now
   const ownSuffix = settings.common.credentials.keyId.slice(-4);
   const cutoff = now - settings.olderThanMs;
   return keys.filter((key) => {
-    if (!key.id || !(key.name ?? '').startsWith(settings.namePrefix) || key.keySuffix === ownSuffix) return false;
+    // A key without a suffix cannot be told apart from the authenticating one, so it stays.
+    if (!key.id || !key.keySuffix || !(key.name ?? '').startsWith(settings.namePrefix) || key.keySuffix === ownSuffix) return false;
     const expired = key.expireAt != null && Date.parse(key.expireAt) <= now;
     const old = key.createdAt !== undefined && Date.parse(key.createdAt) < cutoff;
     return expired || old;

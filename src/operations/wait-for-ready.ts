@@ -61,7 +61,16 @@ export async function waitForReady(
       };
     }
     await sleep(Math.min(POLL_INTERVAL_MS, left));
-    response = await client.get<ReversePrivateEndpoint>(path);
+    try {
+      response = await client.get<ReversePrivateEndpoint>(path);
+    } catch (error) {
+      // The endpoint exists: its last known state still becomes the outputs.
+      const reason = error instanceof Error ? error.message : String(error);
+      return {
+        response,
+        failure: `Polling the reverse private endpoint failed after ${waited(now() - started)} (last status ${status ?? 'unknown'}): ${reason}`,
+      };
+    }
     const next = response.result?.status;
     if (next !== status) options.log(`Status: ${status ?? 'unknown'} -> ${next ?? 'unknown'} after ${waited(now() - started)}.`);
     status = next;

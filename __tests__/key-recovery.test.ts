@@ -1,0 +1,70 @@
+import { describe, expect, test } from '@jest/globals';
+import type { ApiClient } from '../src/api/client.js';
+import type { ApiKey } from '../src/api/types.js';
+import { matchingKeys, settleCopies } from '../src/operations/key-recovery.js';
+
+const SENT = Date.parse('2026-11-26T12:00:00Z');
+const key = (id: string, name: string, createdAt: string, keySuffix = 'abcd'): ApiKey => ({ id, name, createdAt, keySuffix });
+
+/** A client that lists `keys` and records what it is asked to delete. */
+function fakeClient(keys: ApiKey[]) {
+  const deleted: string[] = [];
+  const client = {
+    get: async () => ({ httpStatus: 200, result: keys }),
+    delete: async (path: string) => {
+      deleted.push(path.split('/').pop() ?? '');
+      return { httpStatus: 200, result: undefined };
+    },
+  } as unknown as ApiClient;
+  return { client, deleted };
+}
+
+describe("telling the step's keys from others", () => {
+  test('matches the name, a creation since the first try (less clock skew), and the local suffix', () => {
+    const keys = [
+      key('a', 'gha-x', '2026-11-26T12:00:01Z'),
+      key('b', 'gha-x', '2026-11-26T11:59:00Z'), // within the 2-minute skew
+      key('c', 'gha-x', '2026-11-26T11:00:00Z'), // long before the first try
+      key('d', 'other', '2026-11-26T12:00:01Z'),
+      key('e', 'gha-x', '2026-11-26T12:00:01Z', 'wxyz'),
+    ];
+    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT }).map((k) => k.id)).toEqual(['a', 'b', 'e']);
+    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT, localSuffix: 'wxyz' }).map((k) => k.id)).toEqual(['e']);
+  });
+});
+
+describe('late copies after a recovered creation', () => {
+  const keys = [key('kept', 'name', '2026-11-26T12:00:02Z'), key('copy', 'name', '2026-11-26T12:00:03Z')];
+  const context = (client: ApiClient, nameIsGenerated: boolean, lines: string[]) => ({
+    client,
+    organizationId: 'org',
+    name: 'name',
+    nameIsGenerated,
+    sentAt: SENT,
+    log: (line: string) => lines.push(`log: ${line}`),
+    warn: (line: string) => lines.push(`warn: ${line}`),
+  });
+
+  test('a copy under a generated name is deleted, and the post step is told to sweep again', async () => {
+    const { client, deleted } = fakeClient(keys);
+    const lines: string[] = [];
+    await expect(settleCopies(context(client, true, lines), 'kept')).resolves.toEqual({ name: 'name' });
+    expect(deleted).toEqual(['copy']);
+    expect(lines).toEqual(["log: Deleted late copies of this step's key: copy."]);
+  });
+
+  test('a copy under a name the user chose is named in a warning, never deleted', async () => {
+    const { client, deleted } = fakeClient(keys);
+    const lines: string[] = [];
+    await expect(settleCopies(context(client, false, lines), 'kept')).resolves.toBeUndefined();
+    expect(deleted).toEqual([]);
+    expect(lines).toEqual([expect.stringMatching(/^warn: Key\(s\) copy named "name" appeared while this step retried; .* not deleted\.$/)]);
+  });
+
+  test('a failing check is a warning, not a failed step', async () => {
+    const client = { get: async () => Promise.reject(new Error('HTTP 503')) } as unknown as ApiClient;
+    const lines: string[] = [];
+    await expect(settleCopies(context(client, true, lines), 'kept')).resolves.toEqual({ name: 'name' });
+    expect(lines).toEqual(["warn: Could not check for late copies of this step's key: HTTP 503"]);
+  });
+});
