@@ -40,4 +40,11 @@ describe('text from the API is printed as data, never as a workflow command', ()
     expect(step.stdout).toContain('Created API key evil ::warning::injected <b>x</b>');
     expect(step.summary).toContain('evil\n::warning::injected &lt;b&gt;x&lt;/b&gt;');
   });
+
+  test('an operation name is escaped in the job summary too', async () => {
+    const step = await runStep(stepInputs(emulator(), { operation: '<img src=x onerror=alert(1)>' }));
+    expect(step.exitCode).toBe(1);
+    expect(step.summary).not.toContain('<img');
+    expect(step.summary).toContain('<h3>ClickHouse Cloud: &lt;img src=x onerror=alert(1)&gt; failed</h3>');
+  });
 });

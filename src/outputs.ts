@@ -62,7 +62,7 @@ function advice(error: unknown): string {
 
 async function writeSummary(rows: Array<[string, string]>, outcome: string, details?: OperationResult['details']): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
-  const summary = core.summary.addHeading(`ClickHouse Cloud: ${rows[0]?.[1] ?? ''} ${outcome}`, 3).addTable([
+  const summary = core.summary.addHeading(escapeHtml(`ClickHouse Cloud: ${rows[0]?.[1] ?? ''} ${outcome}`), 3).addTable([
     [
       { data: 'Field', header: true },
       { data: 'Value', header: true },
