@@ -467,6 +467,15 @@ describe('rate limiting', () => {
 });
 
 describe('faults', () => {
+  test('a fault strikes only a request the API would accept: an invalid one is refused as usual', async () => {
+    const e = await start();
+    e.addFault({ method: 'POST', path: /\/keys$/, fault: { kind: 'status', status: 503 } });
+    expect((await createKey(e, { roles: ['developer'], nmae: 'typo' })).status).toBe(400);
+    expect((await createKey(e, { roles: ['developer'] }, { keyId: 'nobody', secret: 'nothing' })).status).toBe(401);
+    expect((await createKey(e, { roles: ['developer'] })).status).toBe(503);
+    expect(e.keys()).toHaveLength(1);
+  });
+
   test('a status fault answers instead of processing, as many times as asked', async () => {
     const e = await start();
     e.addFault({ method: 'POST', path: /\/keys$/, times: 2, fault: { kind: 'status', status: 503 } });

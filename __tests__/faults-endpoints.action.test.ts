@@ -15,7 +15,7 @@ faultTable(emulator, {
   inputs: (e) => ({ service: e.serviceId, 'endpoint-id': `vpce-0a1b2c3d4e5f6${String(++endpointNumber).padStart(4, '0')}` }),
   count: (e) => e.privateEndpoints().length,
   rows: standardRows({
-    '429 with Retry-After': { exitCode: 0, requests: 2, left: 1 },
+    '429, rate limited': { exitCode: 0, requests: 2, left: 1 },
     '503 then success': { exitCode: 0, requests: 3, left: 1 },
     'connection reset before the response': { exitCode: 0, requests: 3, left: 1 },
     'response dropped after the commit': { exitCode: 0, requests: 2, left: 1 },
@@ -40,7 +40,7 @@ faultTable(emulator, {
   count: (e) => e.reversePrivateEndpoints().length,
   rows: [
     ...standardRows({
-      '429 with Retry-After': { exitCode: 0, requests: 3, left: 1 },
+      '429, rate limited': { exitCode: 0, requests: 3, left: 1 },
       '503 then success': { exitCode: 0, requests: 5, left: 1 },
       'connection reset before the response': { exitCode: 0, requests: 5, left: 1 },
       'response dropped after the commit': { exitCode: 0, requests: 4, left: 1 },

@@ -22,7 +22,7 @@ faultTable(emulator, {
   count: keys,
   rows: [
     ...standardRows({
-      '429 with Retry-After': { exitCode: 0, requests: 2, left: 1, afterPost: 0 },
+      '429, rate limited': { exitCode: 0, requests: 2, left: 1, afterPost: 0 },
       '503 then success': { exitCode: 0, requests: 4, left: 1, afterPost: 0 },
       'connection reset before the response': { exitCode: 0, requests: 4, left: 1, afterPost: 0 },
       'response dropped after the commit': {
@@ -80,7 +80,7 @@ faultTable(emulator, {
   inputs: (e) => ({ key: e.seedKey({ name: 'doomed' }).id }),
   count: keys,
   rows: standardRows({
-    '429 with Retry-After': { exitCode: 0, requests: 2, left: 0 },
+    '429, rate limited': { exitCode: 0, requests: 2, left: 0 },
     '503 then success': { exitCode: 0, requests: 2, left: 0 },
     'connection reset before the response': { exitCode: 0, requests: 2, left: 0 },
     // The retry's 404 follows an attempt whose answer was lost: that attempt did the deleting.

@@ -127,7 +127,8 @@ const randomHex = (length: number) =>
   randomBytes(Math.ceil(length / 2))
     .toString('hex')
     .slice(0, length);
-const sameId = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+// Exact: a server may treat IDs as opaque strings, so a client must send them as it got them.
+const sameId = (a: string, b: string) => a === b;
 
 /** The hashData algorithm: base64 (padded) of a raw SHA-256 digest, so 44 characters for 32 bytes. */
 function isSha256Base64(value: string): boolean {
@@ -407,16 +408,20 @@ class EmulatorServer implements Emulator {
     };
     this.requests.push(record);
 
-    const fault = this.takeFault(record.method, record.path);
+    // A fault strikes only a request the API would accept: an invalid one is refused as usual,
+    // so a fault-injection test cannot hide a request the document does not allow.
+    const admitted = this.admit(record, remoteAddress);
+    const fault = typeof admitted === 'function' ? this.takeFault(record.method, record.path) : undefined;
     if (fault?.kind === 'reset') {
       req.socket.destroy();
       return;
     }
     let answer: Answer;
-    if (fault?.kind === 'status') answer = this.faultAnswer(fault);
+    if (typeof admitted !== 'function') answer = admitted;
+    else if (fault?.kind === 'status') answer = this.faultAnswer(fault);
     else {
       if (fault?.kind === 'delay') await sleep(fault.ms);
-      answer = this.respond(record, remoteAddress);
+      answer = admitted();
       if (fault?.kind === 'drop-after-commit') answer = { status: 0, headers: {} };
     }
     record.status = answer.status;
@@ -450,10 +455,18 @@ class EmulatorServer implements Emulator {
     return { status: fault.status, headers, body: fault.body ?? { status: fault.status, error: `${code}: injected fault` } };
   }
 
-  private respond(record: RecordedRequest, remoteAddress: string | undefined): Answer {
+  /**
+   * Authenticates, routes and validates a request. Returns the answer when it is refused, or the
+   * function that carries it out (and answers) when it is admitted.
+   */
+  private admit(record: RecordedRequest, remoteAddress: string | undefined): Answer | (() => Answer) {
     const now = Date.now();
     const headers: Record<string, string> = {};
     let operation: Operation | undefined;
+    const refused = (error: unknown): Answer => {
+      if (!(error instanceof ApiError)) throw error;
+      return checked(operation, { status: error.status, headers: { ...headers, ...error.headers }, body: error.body });
+    };
     try {
       const { key, keyId } = this.authenticate(record.headers.authorization, remoteAddress, now);
       record.keyId = keyId;
@@ -476,12 +489,18 @@ class EmulatorServer implements Emulator {
       const query = validateQuery(operation, new URLSearchParams(record.query));
       const body = parseBody(operation, record.headers['content-type'], record.rawBody);
       const handler = this.handlers[`${operation.method} ${operation.template}`] as Handler;
-      const { result } = handler({ params, query, body, key, now });
-      const envelope = { status: 200, requestId: randomUUID(), ...(result === undefined ? {} : { result }) };
-      return checked(operation, { status: 200, headers, body: envelope });
+      const admitted = operation;
+      return () => {
+        try {
+          const { result } = handler({ params, query, body, key, now });
+          const envelope = { status: 200, requestId: randomUUID(), ...(result === undefined ? {} : { result }) };
+          return checked(admitted, { status: 200, headers, body: envelope });
+        } catch (error) {
+          return refused(error);
+        }
+      };
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      return checked(operation, { status: error.status, headers: { ...headers, ...error.headers }, body: error.body });
+      return refused(error);
     }
   }
 
@@ -825,9 +844,18 @@ function parseBody(operation: Operation, contentType: string | undefined, rawBod
  */
 function checked(operation: Operation | undefined, answer: Answer): Answer {
   const validate = operation?.responses.get(answer.status);
-  if (!validate || validate(answer.body)) return answer;
-  const problem = describeErrors(validate.errors, 'response');
+  const problem = validate && !validate(answer.body) ? describeErrors(validate.errors, 'response') : envelopeProblem(operation, answer);
+  if (!problem) return answer;
   return { status: 500, headers: {}, body: { status: 500, error: `INTERNAL_ERROR: emulator response violates the document: ${problem}` } };
+}
+
+/** The envelope the document describes but does not mark required: status and requestId on a 200, result but on DELETE. */
+function envelopeProblem(operation: Operation | undefined, answer: Answer): string | undefined {
+  if (answer.status !== 200 || !operation) return undefined;
+  const body = answer.body as Record<string, unknown>;
+  if (body.status !== 200 || typeof body.requestId !== 'string') return 'a 200 body needs status 200 and a requestId';
+  if ((operation.method === 'DELETE') !== (body.result === undefined)) return 'a DELETE answers no result; every other operation does';
+  return undefined;
 }
 
 function parseJson(raw: string): unknown {

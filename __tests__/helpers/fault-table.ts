@@ -12,7 +12,8 @@ export interface FaultCase {
 
 /** The faults of the reliability issue, each defined once for every operation's table. */
 export const FAULTS = {
-  '429 with Retry-After': { fault: { kind: 'status', status: 429, retryAfter: 1 } },
+  // As the live API sends it: no Retry-After, only the X-RateLimit-* headers (Reset: 1 s).
+  '429, rate limited': { fault: { kind: 'status', status: 429 } },
   '503 then success': { fault: { kind: 'status', status: 503 } },
   'connection reset before the response': { fault: { kind: 'reset' } },
   'response dropped after the commit': { fault: { kind: 'drop-after-commit' } },
