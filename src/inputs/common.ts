@@ -1,4 +1,4 @@
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 import { parseDuration } from './duration.js';
 import { parseUuid, readInput, requireInput } from './read.js';
 import { CREDENTIAL_ENV } from '../secrets.js';
@@ -25,12 +25,7 @@ export interface CommonSettings {
 export function readOperation(): Operation {
   const value = requireInput('operation', OPERATIONS.join(', '));
   const operation = OPERATIONS.find((name) => name === value.toLowerCase());
-  if (!operation)
-    throw new InputError(
-      'operation',
-      `is ${JSON.stringify(value.slice(0, 80))}, not an operation this action knows`,
-      OPERATIONS.join(', '),
-    );
+  if (!operation) throw new InputError('operation', `is ${quote(value)}, not an operation this action knows`, OPERATIONS.join(', '));
   return operation;
 }
 
@@ -80,7 +75,7 @@ function readApiUrl(): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new InputError('api-url', `is ${JSON.stringify(value.slice(0, 80))}, not a URL`, accepted);
+    throw new InputError('api-url', `is ${quote(value)}, not a URL`, accepted);
   }
   const plainLoopback = url.protocol === 'http:' && LOOPBACK.test(url.hostname);
   if (url.protocol !== 'https:' && !plainLoopback) {
@@ -96,7 +91,7 @@ function readMaxAttempts(): number {
   const value = readInput('max-attempts') ?? '5';
   const attempts = /^\d+$/.test(value) ? Number(value) : Number.NaN;
   if (!(attempts >= 1 && attempts <= 20)) {
-    throw new InputError('max-attempts', `is ${JSON.stringify(value.slice(0, 80))}`, 'a whole number from 1 (no retries) to 20');
+    throw new InputError('max-attempts', `is ${quote(value)}`, 'a whole number from 1 (no retries) to 20');
   }
   return attempts;
 }

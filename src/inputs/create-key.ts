@@ -3,7 +3,7 @@ import { requestSchemas } from '../api/request-schemas.js';
 import { checkBody, pick } from './body.js';
 import type { CommonSettings } from './common.js';
 import { parseExpiry } from './duration.js';
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 import { checkIpAccessList, parseIpAccessList } from './ip-access-list.js';
 import { defaultKeyName } from './key-name.js';
 import { readBoolean, splitList } from './read.js';
@@ -104,13 +104,12 @@ function parseRoles(input: string, roles: string[]): KeyRole[] {
   const accepted = `a list of ${ROLES.join(', ')} (one per line or comma-separated)`;
   if (roles.length === 0) throw new InputError(input, 'is a list with no role', accepted);
   const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
-  if (unknown.length > 0)
-    throw new InputError(input, `names unknown role(s) ${unknown.map((r) => JSON.stringify(r.slice(0, 40))).join(', ')}`, accepted);
+  if (unknown.length > 0) throw new InputError(input, `names unknown role(s) ${unknown.map((r) => quote(r)).join(', ')}`, accepted);
   return [...new Set(roles)] as KeyRole[];
 }
 
 function parseState(text: string): KeyState {
   const state = (STATES as readonly string[]).find((s) => s === text.toLowerCase());
-  if (!state) throw new InputError('state', `is ${JSON.stringify(text.slice(0, 80))}`, STATES.join(' or '));
+  if (!state) throw new InputError('state', `is ${quote(text)}`, STATES.join(' or '));
   return state as KeyState;
 }

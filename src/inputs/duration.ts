@@ -1,8 +1,8 @@
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
 const DURATION = /^(?:\d+[smhdw])+$/;
-export const DURATION_SYNTAX = 'a duration such as 90s, 30m, 2h, 7d or 1h30m';
+const DURATION_SYNTAX = 'a duration such as 90s, 30m, 2h, 7d or 1h30m';
 
 /** Milliseconds of a duration like `90s`, `2h` or `1h30m`; undefined when the text is not one. */
 export function durationMs(text: string): number | undefined {
@@ -28,10 +28,8 @@ export function formatDuration(ms: number): string {
 export function parseDuration(input: string, text: string, maxMs?: number): number {
   const ms = durationMs(text);
   const accepted = maxMs === undefined ? DURATION_SYNTAX : `${DURATION_SYNTAX}, at most ${formatDuration(maxMs)}`;
-  if (ms === undefined || ms <= 0)
-    throw new InputError(input, `is ${JSON.stringify(text.slice(0, 80))}, not a positive duration`, accepted);
-  if (maxMs !== undefined && ms > maxMs)
-    throw new InputError(input, `is ${JSON.stringify(text.slice(0, 80))}, longer than allowed`, accepted);
+  if (ms === undefined || ms <= 0) throw new InputError(input, `is ${quote(text)}, not a positive duration`, accepted);
+  if (maxMs !== undefined && ms > maxMs) throw new InputError(input, `is ${quote(text)}, longer than allowed`, accepted);
   return ms;
 }
 
@@ -61,7 +59,7 @@ export function parseExpiry(input: string, text: string, now: number): string | 
   const ms = durationMs(text);
   const at = ms !== undefined ? now + ms : timestampMs(text);
   const accepted = `an ISO-8601 timestamp with a time zone (2030-01-31T18:00:00Z), ${DURATION_SYNTAX} from now, or never`;
-  const shown = JSON.stringify(text.slice(0, 80));
+  const shown = quote(text);
   if (Number.isNaN(at)) throw new InputError(input, `is ${shown}, neither a real timestamp nor a duration`, accepted);
   if (at <= now) throw new InputError(input, `is ${shown}, which is not in the future`, accepted);
   if (at > MAX_TIME) throw new InputError(input, `is ${shown}, too far in the future`, `${accepted} (or never, for no expiry)`);

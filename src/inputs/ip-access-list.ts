@@ -2,7 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { schemaProblems } from '../api/body-schema.js';
 import { requestSchemas } from '../api/request-schemas.js';
 import type { IpAccessListEntry } from '../api/types.js';
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 import { splitList } from './read.js';
 
 const ACCEPTED =
@@ -47,7 +47,7 @@ function parseJsonList(input: string, text: string): IpAccessListEntry[] {
 
 // The document describes the entries as "IPv4 address or IPv4 CIDR"; an IPv6 one fails here, not at the API.
 function normaliseSource(input: string, source: string): string {
-  const shown = JSON.stringify(source.slice(0, 60));
+  const shown = quote(source);
   if (ipaddr.IPv6.isValid(source.split('/')[0] as string)) {
     throw new InputError(input, `has ${shown}, an IPv6 address, which API key access lists do not take`, ACCEPTED);
   }

@@ -2,7 +2,7 @@ import { requestSchemas } from '../api/request-schemas.js';
 import type { PrivateEndpointPostRequest } from '../api/types.js';
 import { checkBody, pick } from './body.js';
 import { type CommonSettings, readService } from './common.js';
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 
 export interface PrivateEndpointSettings {
   operation: 'create-private-endpoint';
@@ -43,6 +43,6 @@ export function readPrivateEndpoint(common: CommonSettings, bodyInput: Record<st
 }
 
 function endpointId(input: string, value: string): string {
-  if (!/^\S+$/.test(value)) throw new InputError(input, `is ${JSON.stringify(value.slice(0, 80))}`, ENDPOINT_ID);
+  if (!/^\S+$/.test(value)) throw new InputError(input, `is ${quote(value)}`, ENDPOINT_ID);
   return value;
 }

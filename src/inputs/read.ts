@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 
 /** An input's trimmed value; empty counts as not given (the interface page says so). */
 export function readInput(name: string): string | undefined {
@@ -20,7 +20,7 @@ export function readBoolean(name: string, fallback: boolean): boolean {
   if (value === undefined) return fallback;
   if (/^true$/i.test(value)) return true;
   if (/^false$/i.test(value)) return false;
-  throw new InputError(name, `is ${JSON.stringify(value)}, not a boolean`, 'true or false');
+  throw new InputError(name, `is ${quote(value)}, not a boolean`, 'true or false');
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -29,7 +29,7 @@ export function parseUuid(name: string, value: string): string {
   if (!UUID.test(value)) {
     throw new InputError(
       name,
-      `is ${JSON.stringify(value.slice(0, 80))}, not a UUID`,
+      `is ${quote(value)}, not a UUID`,
       'a UUID such as 123e4567-e89b-12d3-a456-426614174000 (copy it from the ClickHouse Cloud console)',
     );
   }

@@ -4,7 +4,7 @@ import type { CreateReversePrivateEndpoint, ReversePrivateEndpointType } from '.
 import { checkBody, pick } from './body.js';
 import { type CommonSettings, readService } from './common.js';
 import { parseDuration } from './duration.js';
-import { InputError } from './errors.js';
+import { InputError, quote } from './errors.js';
 import { readBoolean, readInput } from './read.js';
 
 const schema = requestSchemas.CreateReversePrivateEndpoint;
@@ -127,13 +127,12 @@ function checkDescription(input: string, text: string): string {
 
 function parseType(text: string): ReversePrivateEndpointType {
   const type = TYPES.find((t) => t === text.toUpperCase());
-  if (!type) throw new InputError('type', `is ${JSON.stringify(text.slice(0, 80))}`, TYPES.join(', '));
+  if (!type) throw new InputError('type', `is ${quote(text)}`, TYPES.join(', '));
   return type;
 }
 
 function checkField(input: string, rule: FieldRule, value: string | null, type: ReversePrivateEndpointType): string {
   if (value === null || value.trim() === '') throw new InputError(input, `is required for type ${type} but empty`, rule.form);
-  if (!rule.pattern.test(value))
-    throw new InputError(input, `is ${JSON.stringify(value.slice(0, 120))}, not of the expected form`, rule.form);
+  if (!rule.pattern.test(value)) throw new InputError(input, `is ${quote(value)}, not of the expected form`, rule.form);
   return value;
 }

@@ -11,7 +11,7 @@ import type { OperationResult } from './result.js';
  * older than `older-than`. Never the authenticating key (the API cannot delete it, and it would
  * lock the workflow out), which is known only by its suffix, as the vendor's own tools find it.
  */
-export function selectStaleKeys(keys: ApiKey[], settings: PruneKeysSettings, now: number): ApiKey[] {
+function selectStaleKeys(keys: ApiKey[], settings: PruneKeysSettings, now: number): ApiKey[] {
   const ownSuffix = settings.common.credentials.keyId.slice(-4);
   const cutoff = now - settings.olderThanMs;
   return keys.filter((key) => {
