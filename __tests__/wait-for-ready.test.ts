@@ -87,7 +87,7 @@ describe('what a conforming server may leave out', () => {
 
   test('every output of a reverse endpoint is set, empty when the API leaves the field out', async () => {
     const client = {
-      get: async () => ({ httpStatus: 200, result: [] }),
+      list: async () => ({ httpStatus: 200, result: [] }),
       post: async () => ({ httpStatus: 200, requestId: 'r', result: { id: 'e1', status: 'Provisioning' } }),
     } as unknown as ApiClient;
     const settings = {
@@ -98,12 +98,14 @@ describe('what a conforming server may leave out', () => {
       waitForReady: false,
       waitTimeoutMs: 1000,
     } as unknown as ReversePrivateEndpointSettings;
-    const result = await createReversePrivateEndpoint(
-      settings,
-      client,
-      () => undefined,
-      () => undefined,
-    );
+    const journal = {
+      begin: () => undefined,
+      created: () => undefined,
+      ambiguous: () => undefined,
+      refused: () => undefined,
+      finished: () => undefined,
+    };
+    const result = await createReversePrivateEndpoint(settings, { client, journal, now: 0, log: () => undefined, warn: () => undefined });
     expect(result.outputs).toEqual({
       id: 'e1',
       'service-id': 'svc',

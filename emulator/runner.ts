@@ -5,7 +5,7 @@
  * STATE_<name> and the exported variables in its environment. Used by the tests, the demo and
  * the benchmark; never by src/.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,10 +15,15 @@ import { parse } from 'yaml';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
+export const POST_ENTRY = join(ROOT, 'dist', 'post', 'index.js');
 
 export interface StepOptions {
   /** State saved by an earlier main step: makes this run the post step. */
   state?: Record<string, string>;
+  /** Which of action.yml's entries to run; default the post step when `state` is given, else main. */
+  phase?: 'main' | 'post';
+  /** Called with the spawned step, e.g. to send it the runner's cancellation signals. */
+  onSpawn?: (child: ChildProcess) => void;
   /** Extra environment (e.g. RUNNER_DEBUG, CLICKHOUSE_CLOUD_API_KEY, variables exported earlier). */
   env?: Record<string, string>;
   entry?: string;
@@ -88,7 +93,10 @@ export async function runStep(inputs: Record<string, string>, options: StepOptio
     const startedAt = Date.now();
     const start = performance.now();
     const { exitCode, stdout, stderr, killed } = await spawnNode(
-      [...(options.nodeArgs ?? []), options.entry ?? ACTION_ENTRY],
+      [
+        ...(options.nodeArgs ?? []),
+        options.entry ?? ((options.phase ?? (options.state ? 'post' : 'main')) === 'post' ? POST_ENTRY : ACTION_ENTRY),
+      ],
       env,
       options,
     );
@@ -120,18 +128,19 @@ export async function runStep(inputs: Record<string, string>, options: StepOptio
 /** A job of one step: the main step, then (always, as `post-if: always()`) the post step with its state. */
 export async function runJob(inputs: Record<string, string>, options: StepOptions = {}): Promise<{ main: StepRun; post: StepRun }> {
   const main = await runStep(inputs, options);
-  const post = await runStep(inputs, { ...options, state: main.state, env: { ...options.env, ...main.exportedEnv } });
+  const post = await runStep(inputs, { ...options, phase: 'post', state: main.state, env: { ...options.env, ...main.exportedEnv } });
   return { main, post };
 }
 
 function spawnNode(
   args: string[],
   env: Record<string, string>,
-  { wrapper = [], killAfterMs }: StepOptions,
+  { wrapper = [], killAfterMs, onSpawn }: StepOptions,
 ): Promise<{ exitCode: number; stdout: string; stderr: string; killed: boolean }> {
   return new Promise((resolve, reject) => {
     const [program, ...programArgs] = [...wrapper, process.execPath, ...args] as [string, ...string[]];
     const child = spawn(program, programArgs, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    onSpawn?.(child);
     let stdout = '';
     let stderr = '';
     let killed = false;

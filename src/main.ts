@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 import { connect } from './api/connect.js';
+import { onSignals } from './cancel.js';
 import { ignoredInputs, readSettings } from './inputs/index.js';
+import { stateJournal } from './journal.js';
 import { info } from './log.js';
 import { runOperation } from './operations/index.js';
 import { fail, publish } from './outputs.js';
@@ -9,6 +11,7 @@ import { maskSuppliedSecrets } from './secrets.js';
 /** The main step: inputs -> validated request -> HTTP -> parsed result -> masked outputs. */
 export async function runMain(): Promise<void> {
   maskSuppliedSecrets();
+  const cancellation = onSignals();
   const operation = core.getInput('operation').trim();
   try {
     const now = Date.now();
@@ -16,13 +19,18 @@ export async function runMain(): Promise<void> {
     for (const name of ignoredInputs(settings.operation))
       core.warning(`Input '${name}' is not used by ${settings.operation}; it is ignored.`);
     const result = await runOperation(settings, {
-      client: await connect(settings.common),
+      client: await connect(settings.common, cancellation),
+      journal: stateJournal,
       now,
       log: info,
       warn: (line) => core.warning(line),
     });
     await publish(result);
+    stateJournal.finished();
   } catch (error) {
     await fail(operation, error);
   }
 }
+
+/** The entry point @github/local-action and the actions/typescript-action template call. */
+export const run = runMain;

@@ -15,8 +15,6 @@ export async function publish(result: OperationResult): Promise<void> {
     'request-id': response.requestId ?? '',
     result: resultOutput(result),
   };
-  // State first: whatever happens next, the post step can still clean up.
-  for (const [name, value] of Object.entries(result.state ?? {})) core.saveState(name, value);
   for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
   for (const [name, value] of Object.entries(result.env ?? {})) core.exportVariable(name, value);
 

@@ -3,11 +3,34 @@ import * as core from '@actions/core';
 export const CREDENTIAL_ENV = { keyId: 'CLICKHOUSE_CLOUD_API_KEY', secret: 'CLICKHOUSE_CLOUD_API_SECRET' } as const;
 const MASK = '***';
 
+/** Every value this step hides, so text the step did not write (API error text) can be scrubbed of them too. */
+const hidden = new Set<string>();
+
 /** Registers a value with the runner's log masker; each line too, since the runner masks line by line. */
 export function mask(value: string | undefined): void {
   if (!value) return;
   core.setSecret(value);
-  for (const line of value.split(/\r?\n/)) if (line.trim() !== '' && line !== value) core.setSecret(line.trim());
+  hide(value);
+  for (const line of value.split(/\r?\n/)) {
+    if (line.trim() !== '' && line !== value) {
+      core.setSecret(line.trim());
+      hide(line.trim());
+    }
+  }
+}
+
+/**
+ * Scrubs a value from text the step passes on without masking it in the runner's log: a key ID is
+ * not secret on its own (outputs name new ones), but an API error that echoes it with the secret
+ * must not carry either.
+ */
+export function hide(value: string | undefined): void {
+  if (value && value.length >= 4) hidden.add(value);
+}
+
+/** Text from outside (an API error) with every hidden value, longest first, replaced by `***`. */
+export function scrub(text: string): string {
+  return [...hidden].sort((a, b) => b.length - a.length).reduce((out, value) => out.split(value).join(MASK), text);
 }
 
 /**
@@ -17,12 +40,15 @@ export function mask(value: string | undefined): void {
 export function maskSuppliedSecrets(): void {
   mask(core.getInput('api-key-secret'));
   mask(process.env[CREDENTIAL_ENV.secret]);
+  hide(core.getInput('api-key-id').trim());
+  hide(process.env[CREDENTIAL_ENV.keyId]?.trim());
 }
 
 /** The basic-auth header value, masked (with its base64 body) before it exists anywhere else. */
 export function basicAuthorization(keyId: string, secret: string): string {
   const token = Buffer.from(`${keyId}:${secret}`).toString('base64');
   mask(token);
+  hide(keyId);
   return `Basic ${token}`;
 }
 

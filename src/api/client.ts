@@ -1,7 +1,10 @@
 import type { Agent } from 'node:http';
 import fetch, { type Response } from 'node-fetch';
+import { CancelledError, type Cancellation } from '../cancel.js';
+import { scrub } from '../secrets.js';
 import { ApiError } from './errors.js';
-import { type Failure, isTransient, mayHaveCommitted, rateLimitResetMs, retryDelayMs } from './retry.js';
+import { RateLimitPacer } from './rate-limit.js';
+import { type Failure, isTransient, mayHaveCommitted, retryDelayMs } from './retry.js';
 
 export interface ClientConfig {
   baseUrl: URL;
@@ -10,10 +13,15 @@ export interface ClientConfig {
   userAgent: string;
   timeoutMs: number;
   maxAttempts: number;
+  /** The longest the step waits in total for the rate limit. */
+  rateLimitWaitMs: number;
   /** A proxy tunnel, when the runner has one configured. */
   agent?: Agent;
   log: (line: string) => void;
+  /** Ends waits early and stops new requests once the job is cancelled. */
+  cancellation?: Cancellation;
   sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
 }
 
 export interface ApiResponse<T> {
@@ -30,48 +38,75 @@ export interface ApiResponse<T> {
 export type AmbiguousHandler<T> = (failure: ApiError) => Promise<'retry' | ApiResponse<T>>;
 
 type Method = 'GET' | 'POST' | 'DELETE';
+/** What a 200's `result` must be: a list, one object, or nothing (DELETE). */
+type Shape = 'array' | 'object' | 'none';
+type Reasoned = Failure & { reason: string; final?: boolean };
 
 interface Attempt {
   response?: Response;
   text?: string;
-  failure?: Failure & { reason: string };
+  failure?: Reasoned;
 }
 
-/** The ClickHouse Cloud API over node-fetch: basic auth, JSON envelopes, deadlines and retries. */
+/** The longest API error text passed on: a 1 MB error would make a job summary the runner drops. */
+const MAX_ERROR_TEXT = 1_000;
+
+/** The ClickHouse Cloud API over node-fetch: basic auth, JSON envelopes, deadlines, retries and rate-limit pacing. */
 export class ApiClient {
   private readonly sleep: (ms: number) => Promise<void>;
-  /** Set when the rate-limit window is used up, so the next request waits instead of earning a 429. */
-  private windowReopensAt = 0;
+  private readonly pacer: RateLimitPacer;
 
   constructor(private readonly config: ClientConfig) {
-    this.sleep = config.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.sleep = config.sleep ?? ((ms) => config.cancellation?.sleep(ms) ?? new Promise<void>((resolve) => setTimeout(resolve, ms)));
+    this.pacer = new RateLimitPacer(config.rateLimitWaitMs, config.random);
   }
 
   get<T>(path: string): Promise<ApiResponse<T>> {
-    return this.request<T>('GET', path);
+    return this.request<T>('GET', path, 'object');
+  }
+
+  /** A GET whose result is a list: an answer without one is unreadable, never an empty list. */
+  list<T>(path: string): Promise<ApiResponse<T[]>> {
+    return this.request<T[]>('GET', path, 'array');
   }
 
   delete(path: string): Promise<ApiResponse<undefined>> {
-    return this.request<undefined>('DELETE', path);
+    return this.request<undefined>('DELETE', path, 'none');
   }
 
   post<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>): Promise<ApiResponse<T>> {
-    return this.request<T>('POST', path, body, onAmbiguous);
+    return this.request<T>('POST', path, 'object', body, onAmbiguous);
   }
 
-  private async request<T>(method: Method, path: string, body?: unknown, onAmbiguous?: AmbiguousHandler<T>): Promise<ApiResponse<T>> {
+  private async request<T>(
+    method: Method,
+    path: string,
+    shape: Shape,
+    body?: unknown,
+    onAmbiguous?: AmbiguousHandler<T>,
+  ): Promise<ApiResponse<T>> {
     const { maxAttempts, log } = this.config;
-    for (let attempt = 1; ; attempt++) {
-      await this.waitForWindow();
+    for (let attempt = 1; ;) {
+      await this.paced(method, path);
       const outcome = await this.send(method, path, body);
-      if (outcome.response && outcome.response.ok) return this.success<T>(outcome.response, outcome.text ?? '');
-      const failure = outcome.failure ?? this.failureOf(outcome.response as Response);
+      let failure = outcome.failure;
+      if (outcome.response?.ok) {
+        const read = readEnvelope<T>(outcome.response, outcome.text ?? '', shape);
+        if ('result' in read) return read;
+        failure = { status: outcome.response.status, maybeProcessed: true, reason: read.unreadable };
+      }
+      failure ??= failureOf(outcome.response as Response);
+      if (failure.status === 429) {
+        // Refused before any work, and not a fault of the request: a wait, not a try.
+        this.pacer.refused(failure.headers);
+        continue;
+      }
       const error = this.errorOf(method, path, failure, outcome.text, attempt);
-      if (!isTransient(failure)) throw error;
+      if (failure.final || !isTransient(failure)) throw error;
       const ambiguous = method === 'POST' && mayHaveCommitted(failure);
       const exhausted = attempt >= maxAttempts;
       if ((ambiguous && !onAmbiguous) || (exhausted && !ambiguous)) throw error;
-      const wait = retryDelayMs(failure, attempt);
+      const wait = retryDelayMs(failure, attempt, this.config.random);
       const next = ambiguous ? 'it may have been carried out, so the step checks' : 'retrying';
       log(`Attempt ${attempt}/${maxAttempts} of ${method} ${path} failed (${failure.reason}); ${next} in ${(wait / 1000).toFixed(1)} s.`);
       await this.sleep(wait);
@@ -81,7 +116,23 @@ export class ApiClient {
         if (found !== 'retry') return found;
         if (exhausted) throw error;
       }
+      attempt += 1;
     }
+  }
+
+  /** Waits for the rate-limit window when it is known to be used up; refuses to start once cancelled. */
+  private async paced(method: Method, path: string): Promise<void> {
+    this.stopIfCancelled(method, path);
+    const wait = this.pacer.delay();
+    if (wait === 0) return;
+    this.config.log(`Rate limit reached; waiting ${(wait / 1000).toFixed(1)} s before ${method} ${path}.`);
+    await this.sleep(wait);
+    this.stopIfCancelled(method, path);
+  }
+
+  private stopIfCancelled(method: Method, path: string): void {
+    const signal = this.config.cancellation?.cancelled;
+    if (signal) throw new CancelledError(signal, `${method} ${path} was sent`);
   }
 
   private async send(method: Method, path: string, body: unknown): Promise<Attempt> {
@@ -103,35 +154,20 @@ export class ApiClient {
         redirect: 'manual',
         agent,
       });
+      this.pacer.note(response.headers);
       const text = await response.text();
-      this.noteRateLimit(response);
       return { response, text };
     } catch (error) {
-      return { failure: networkFailure(error, timeoutMs) };
+      return { failure: networkFailure(error, timeoutMs, baseUrl) };
     } finally {
       clearTimeout(timer);
     }
   }
 
-  private success<T>(response: Response, text: string): ApiResponse<T> {
-    const envelope = parseJson(text);
-    const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : undefined;
-    return { httpStatus: response.status, requestId, result: envelope?.result as T };
-  }
-
-  private failureOf(response: Response): Failure & { reason: string } {
-    return { status: response.status, maybeProcessed: true, headers: response.headers, reason: `HTTP ${response.status}` };
-  }
-
-  private errorOf(
-    method: Method,
-    path: string,
-    failure: Failure & { reason: string },
-    text: string | undefined,
-    attempts: number,
-  ): ApiError {
-    if (failure.status === 0) return new ApiError(method, path, 0, failure.reason, undefined, attempts);
-    if (failure.status >= 300 && failure.status < 400) {
+  private errorOf(method: Method, path: string, failure: Reasoned, text: string | undefined, attempts: number): ApiError {
+    const maybe = mayHaveCommitted(failure);
+    if (failure.status < 300) return new ApiError(method, path, failure.status, failure.reason, undefined, attempts, maybe);
+    if (failure.status < 400) {
       const location = failure.headers?.get('location') ?? 'elsewhere';
       return new ApiError(
         method,
@@ -143,28 +179,52 @@ export class ApiClient {
       );
     }
     const envelope = parseJson(text ?? '');
-    const apiError = typeof envelope?.error === 'string' ? envelope.error : (text ?? '').slice(0, 200) || 'no error text';
+    const apiError = typeof envelope?.error === 'string' ? envelope.error : (text ?? '') || 'no error text';
     const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : undefined;
-    return new ApiError(method, path, failure.status, apiError, requestId, attempts);
+    return new ApiError(method, path, failure.status, errorText(apiError), requestId, attempts, maybe);
   }
+}
 
-  private noteRateLimit(response: Response): void {
-    const reset = rateLimitResetMs(response.headers);
-    if (response.headers.get('x-ratelimit-remaining') === '0' && reset !== undefined) this.windowReopensAt = Date.now() + reset;
-  }
+/** The API's error text as it may be passed on: credentials scrubbed, at most MAX_ERROR_TEXT characters. */
+export function errorText(text: string): string {
+  const clean = scrub(text);
+  return clean.length <= MAX_ERROR_TEXT ? clean : `${clean.slice(0, MAX_ERROR_TEXT - 1)}…`;
+}
 
-  private async waitForWindow(): Promise<void> {
-    const wait = this.windowReopensAt - Date.now();
-    if (wait <= 0) return;
-    this.config.log(`Rate limit window used up; waiting ${(wait / 1000).toFixed(1)} s.`);
-    await this.sleep(wait);
-  }
+/**
+ * A 200's envelope, or why it cannot be read. An HTML page from a proxy, a cut-short body or an
+ * envelope without its result is never an empty result: the caller retries a read, and treats a
+ * create as one that may have committed.
+ */
+function readEnvelope<T>(response: Response, text: string, shape: Shape): ApiResponse<T> | { unreadable: string } {
+  const envelope = parseJson(text);
+  const result = envelope?.result;
+  const problem = !envelope
+    ? `not JSON${describeBody(response, text)}`
+    : shape === 'array' && !Array.isArray(result)
+      ? 'no list in its result'
+      : shape === 'object' && (typeof result !== 'object' || result === null || Array.isArray(result))
+        ? 'no object in its result'
+        : undefined;
+  if (problem) return { unreadable: `an answer that cannot be read: ${problem}` };
+  const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : undefined;
+  return { httpStatus: response.status, requestId, result: (shape === 'none' ? undefined : result) as T };
+}
+
+function describeBody(response: Response, text: string): string {
+  const type = response.headers.get('content-type') ?? 'no content type';
+  const start = text.replace(/\s+/g, ' ').trim().slice(0, 60);
+  return ` (${type}${start ? `, starting ${JSON.stringify(start)}` : ', empty'})`;
+}
+
+function failureOf(response: Response): Reasoned {
+  return { status: response.status, maybeProcessed: true, headers: response.headers, reason: `HTTP ${response.status}` };
 }
 
 function parseJson(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
@@ -172,12 +232,24 @@ function parseJson(text: string): Record<string, unknown> | undefined {
 
 // Errors raised before any byte left: the server cannot have seen the request.
 const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+// A refused TLS handshake (untrusted, expired or mismatched certificate, or not TLS at all): the
+// request was never sent, and trying again cannot change the certificate.
+const TLS_REFUSED = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME_MISMATCH|^ERR_TLS_|^ERR_SSL_/;
 
-function networkFailure(error: unknown, timeoutMs: number): Failure & { reason: string } {
+function networkFailure(error: unknown, timeoutMs: number, baseUrl: URL): Reasoned {
   const err = error as { name?: string; code?: string; message?: string };
   if (err.name === 'AbortError') {
     return { status: 0, maybeProcessed: true, reason: `no answer within ${timeoutMs / 1000} s` };
   }
   const code = err.code ?? 'network error';
+  if (TLS_REFUSED.test(code)) {
+    const why = /reason: (.*)$/.exec(err.message ?? '')?.[1] ?? code;
+    return {
+      status: 0,
+      maybeProcessed: false,
+      final: true,
+      reason: `the TLS handshake with ${baseUrl.origin} was refused (${code}: ${why}); the request was not sent. Check api-url, and the runner's proxy and CA settings (NODE_EXTRA_CA_CERTS)`,
+    };
+  }
   return { status: 0, maybeProcessed: !NOT_SENT.has(code), reason: code };
 }

@@ -11,6 +11,8 @@ export class ApiError extends Error {
     readonly apiError: string,
     readonly requestId?: string,
     readonly attempts = 1,
+    /** Whether the server may have carried the request out (no answer, a 5xx, an unreadable 2xx). */
+    readonly maybeCarriedOut = false,
   ) {
     super(describe(method, path, status, apiError, requestId, attempts));
     this.name = 'ApiError';

@@ -10,19 +10,25 @@ export interface Failure {
   headers?: { get(name: string): string | null };
 }
 
-/** Transient faults: network errors, timeouts, 429 and 5xx. 400/401/403/404 never are. */
+/**
+ * Transient faults: network errors, timeouts, 429, 5xx, and a 2xx whose answer cannot be read (a
+ * proxy's page, a cut-short body). 400/401/403/404 never are.
+ */
 export function isTransient(failure: Failure): boolean {
-  return failure.status === 0 || failure.status === 429 || failure.status >= 500;
+  return failure.status === 0 || isSuccessStatus(failure.status) || failure.status === 429 || failure.status >= 500;
 }
+
+const isSuccessStatus = (status: number) => status >= 200 && status < 300;
 
 /**
  * Whether the server may have carried the request out. A 429 is refused before any work, a
- * refused connection never arrived; a 5xx, a reset or a timeout may have committed it.
+ * refused connection never arrived; a 5xx, a reset, a timeout or an unreadable 2xx may have
+ * committed it.
  */
 export function mayHaveCommitted(failure: Failure): boolean {
   if (failure.status === 429) return false;
   if (failure.status === 0) return failure.maybeProcessed;
-  return failure.status >= 500;
+  return isSuccessStatus(failure.status) || failure.status >= 500;
 }
 
 const BASE_MS = 1_000;

@@ -20,6 +20,7 @@ export interface CommonSettings {
   credentials: Credentials;
   maxAttempts: number;
   requestTimeoutMs: number;
+  rateLimitWaitMs: number;
 }
 
 export function readOperation(): Operation {
@@ -40,6 +41,7 @@ export function readCommon(operation: Operation): CommonSettings {
     credentials: readCredentials(),
     maxAttempts: readMaxAttempts(),
     requestTimeoutMs: parseDuration('request-timeout', readInput('request-timeout') ?? '30s', 10 * 60_000),
+    rateLimitWaitMs: parseDuration('rate-limit-wait', readInput('rate-limit-wait') ?? '10m', 6 * 3_600_000),
   };
 }
 

@@ -28,7 +28,16 @@ export async function readSettings(now = Date.now()): Promise<Settings> {
   }
 }
 
-const COMMON_INPUTS = ['operation', 'organization', 'api-key-id', 'api-key-secret', 'api-url', 'max-attempts', 'request-timeout'];
+const COMMON_INPUTS = [
+  'operation',
+  'organization',
+  'api-key-id',
+  'api-key-secret',
+  'api-url',
+  'max-attempts',
+  'rate-limit-wait',
+  'request-timeout',
+];
 const RPE_TYPE_INPUTS = [
   'vpc-endpoint-service-name',
   'vpc-resource-configuration-id',

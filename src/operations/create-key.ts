@@ -1,24 +1,14 @@
-import type { ApiClient } from '../api/client.js';
 import { keyPath, keysPath } from '../api/paths.js';
 import type { ApiKeyPostResponse } from '../api/types.js';
 import type { CreateKeySettings } from '../inputs/create-key.js';
 import { CREDENTIAL_ENV } from '../secrets.js';
+import type { OperationContext } from './context.js';
 import { type KeyRecoveryContext, keyRecovery, settleCopies } from './key-recovery.js';
 import { generateLocalKey, hashDataFor } from './local-key.js';
+import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 
-/** State keys under which the main step tells the post step which key to revoke, and with which credentials. */
-export const REVOKE_STATE = 'revoke-key';
-export const AUTH_SUFFIX_STATE = 'auth-key-suffix';
-/** Set after a recovered creation: the post step also deletes any late copy matching this mark (JSON). */
-export const SWEEP_STATE = 'sweep-key-copies';
-
-export async function createKey(
-  settings: CreateKeySettings,
-  client: ApiClient,
-  log: (line: string) => void,
-  warn: (line: string) => void,
-): Promise<OperationResult> {
+export async function createKey(settings: CreateKeySettings, { client, journal, log, warn }: OperationContext): Promise<OperationResult> {
   const { organizationId, credentials } = settings.common;
   const local = settings.localSecret ? generateLocalKey() : undefined;
   const body = local ? { ...settings.request, hashData: hashDataFor(local.keyId, local.secret) } : settings.request;
@@ -32,13 +22,22 @@ export async function createKey(
     log,
     warn,
   };
-  let ambiguous = false;
-  const recover = keyRecovery(recovery);
-  const response = await client.post<ApiKeyPostResponse>(keysPath(organizationId), body, (error) => {
-    ambiguous = true;
-    return recover(error);
-  });
-  const sweep = ambiguous && response.result?.key?.id ? await settleCopies(recovery, response.result.key.id) : undefined;
+  const { response, ambiguous } = await recordedCreate<ApiKeyPostResponse>(
+    journal,
+    {
+      kind: 'key',
+      name: recovery.name,
+      nameIsGenerated: recovery.nameIsGenerated,
+      ...(recovery.localSuffix === undefined ? {} : { localSuffix: recovery.localSuffix }),
+      authSuffix: credentials.keyId.slice(-4),
+      revokeOnExit: settings.revokeOnExit,
+      sentAt: recovery.sentAt,
+    },
+    (onAmbiguous) => client.post<ApiKeyPostResponse>(keysPath(organizationId), body, onAmbiguous),
+    keyRecovery(recovery),
+    (result) => result?.key?.id,
+  );
+  if (ambiguous && response.result?.key?.id) await settleCopies(recovery, response.result.key.id);
   const key = response.result?.key;
   const keyId = local?.keyId ?? response.result?.keyId;
   const secret = local?.secret ?? response.result?.keySecret;
@@ -75,13 +74,6 @@ export async function createKey(
       ['Expires', expires || 'never'],
       ['Revoked at job end', settings.revokeOnExit ? 'yes' : 'no'],
     ],
-    state: settings.revokeOnExit
-      ? {
-          [REVOKE_STATE]: key.id,
-          [AUTH_SUFFIX_STATE]: credentials.keyId.slice(-4),
-          ...(sweep ? { [SWEEP_STATE]: JSON.stringify(sweep) } : {}),
-        }
-      : undefined,
     env: settings.exportEnv ? { [CREDENTIAL_ENV.keyId]: keyId, [CREDENTIAL_ENV.secret]: secret } : undefined,
   };
 }

@@ -1,11 +1,17 @@
-import type { AmbiguousHandler, ApiClient } from '../api/client.js';
+import type { AmbiguousHandler } from '../api/client.js';
 import { fieldOutputs } from '../api/fields.js';
 import { privateEndpointPath, servicePath } from '../api/paths.js';
 import type { InstancePrivateEndpoint, Service } from '../api/types.js';
 import type { PrivateEndpointSettings } from '../inputs/private-endpoint.js';
+import type { Intent, JournalRecord } from '../journal.js';
+import type { OperationContext, PostContext } from './context.js';
+import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 
-export async function createPrivateEndpoint(settings: PrivateEndpointSettings, client: ApiClient): Promise<OperationResult> {
+export async function createPrivateEndpoint(
+  settings: PrivateEndpointSettings,
+  { client, journal }: OperationContext,
+): Promise<OperationResult> {
   const { organizationId } = settings.common;
   // The endpoint ID is the cloud provider's own, so after an unanswered POST the service's list
   // tells for certain whether it was attached; attaching is then done, not to be repeated.
@@ -20,10 +26,13 @@ export async function createPrivateEndpoint(settings: PrivateEndpointSettings, c
     };
     return { httpStatus: service.httpStatus, requestId: service.requestId, result: attached };
   };
-  const response = await client.post<InstancePrivateEndpoint>(
-    privateEndpointPath(organizationId, settings.serviceId),
-    settings.request,
+  const { response } = await recordedCreate<InstancePrivateEndpoint>(
+    journal,
+    { kind: 'private-endpoint', serviceId: settings.serviceId, endpointId: settings.request.id, sentAt: Date.now() },
+    (onAmbiguous) =>
+      client.post<InstancePrivateEndpoint>(privateEndpointPath(organizationId, settings.serviceId), settings.request, onAmbiguous),
     recover,
+    () => settings.request.id,
   );
   const endpoint = response.result ?? {};
   const id = endpoint.id ?? settings.request.id;
@@ -41,4 +50,22 @@ export async function createPrivateEndpoint(settings: PrivateEndpointSettings, c
       ['Cloud', `${endpoint.cloudProvider ?? ''} ${endpoint.region ?? ''}`.trim()],
     ],
   };
+}
+
+/**
+ * The post step's part, when the main step did not finish: the endpoint ID is the cloud
+ * provider's own, so an attached one may be this step's or an earlier run's; it is named, with how
+ * to detach it, never detached by guess.
+ */
+export async function finishPrivateEndpoint(
+  intent: Extract<Intent, { kind: 'private-endpoint' }>,
+  record: JournalRecord,
+  { client, organizationId }: PostContext,
+): Promise<void> {
+  if (record.finished) return;
+  const service = await client.get<Service>(servicePath(organizationId, intent.serviceId));
+  if (!service.result.privateEndpointIds?.includes(intent.endpointId)) return;
+  throw new Error(
+    `Private endpoint ${intent.endpointId} is attached to service ${intent.serviceId}, and the step that attached it did not finish. If it should not be, remove it in the ClickHouse Cloud console (the service's Settings > Private endpoints).`,
+  );
 }

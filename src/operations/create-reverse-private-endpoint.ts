@@ -1,8 +1,12 @@
 import type { AmbiguousHandler, ApiClient } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
 import { fieldOutputs } from '../api/fields.js';
 import { reversePrivateEndpointPath, reversePrivateEndpointsPath } from '../api/paths.js';
 import type { CreateReversePrivateEndpoint, ReversePrivateEndpoint } from '../api/types.js';
 import type { ReversePrivateEndpointSettings } from '../inputs/reverse-private-endpoint.js';
+import type { Intent, JournalRecord } from '../journal.js';
+import type { OperationContext, PostContext } from './context.js';
+import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 import { waitForReady } from './wait-for-ready.js';
 
@@ -22,46 +26,39 @@ const EMPTY_OUTPUTS = {
   'msk-authentication': '',
 };
 
-/** Set after a recovered creation: the post step deletes any later copy matching this mark (JSON). */
-export const ENDPOINT_COPIES_STATE = 'sweep-endpoint-copies';
-
-/** What tells the step's endpoints from others: new since `before`, and made from `request`. */
-export interface EndpointCopyMark {
-  serviceId: string;
-  keep: string;
-  before: string[];
-  request: CreateReversePrivateEndpoint;
-}
+type EndpointIntent = Extract<Intent, { kind: 'reverse-endpoint' }>;
 
 export async function createReversePrivateEndpoint(
   settings: ReversePrivateEndpointSettings,
-  client: ApiClient,
-  log: (line: string) => void,
-  warn: (line: string) => void,
+  { client, journal, log, warn }: OperationContext,
 ): Promise<OperationResult> {
   const { organizationId } = settings.common;
   const { serviceId, request } = settings;
   const listPath = reversePrivateEndpointsPath(organizationId, serviceId);
   // The API gives endpoints no creation time: what exists before the first try is not this step's,
   // and a new endpoint with the step's description, type and fields is.
-  const before = ((await client.get<ReversePrivateEndpoint[]>(listPath)).result ?? []).flatMap((endpoint) => endpoint.id ?? []);
-  let ambiguous = false;
+  const before = (await client.list<ReversePrivateEndpoint>(listPath)).result.flatMap((endpoint) => endpoint.id ?? []);
+  const intent: EndpointIntent = { kind: 'reverse-endpoint', serviceId, before, request, sentAt: Date.now() };
   const recover: AmbiguousHandler<ReversePrivateEndpoint> = async () => {
-    ambiguous = true;
-    const { listed, made } = await madeByStep(client, organizationId, { serviceId, before, request, keep: '' });
+    const { listed, made } = await madeByStep(client, organizationId, intent);
     if (made.length === 0) return 'retry';
     if (made.length === 1) return { httpStatus: listed.httpStatus, requestId: listed.requestId, result: made[0] as ReversePrivateEndpoint };
     throw new Error(
       `The endpoint creation may have been carried out although no answer came, and ${made.length} new endpoints match it: ${made.map((e) => e.id).join(', ')}. Nothing was deleted; delete the extra ones by hand.`,
     );
   };
-  const created = await client.post<ReversePrivateEndpoint>(listPath, request, recover);
+  const { response: created, ambiguous } = await recordedCreate<ReversePrivateEndpoint>(
+    journal,
+    intent,
+    (onAmbiguous) => client.post<ReversePrivateEndpoint>(listPath, request, onAmbiguous),
+    recover,
+    (result) => result?.id,
+  );
   const id = created.result?.id;
   if (!id) throw new Error(`The API answered the endpoint creation without an endpoint ID (request id ${created.requestId ?? 'unknown'}).`);
   // A first try that landed after the lookup left a copy, provably the step's: it goes, now and
   // (for one landing later still) in the post step.
-  const mark: EndpointCopyMark | undefined = ambiguous ? { serviceId, keep: id, before, request } : undefined;
-  if (mark) await deleteEndpointCopies(client, organizationId, mark, log, warn);
+  if (ambiguous) await deleteEndpointCopies(client, organizationId, intent, id, log, warn);
   const { response, failure } = settings.waitForReady
     ? await waitForReady(client, reversePrivateEndpointPath(organizationId, serviceId, id), created, {
         timeoutMs: settings.waitTimeoutMs,
@@ -75,7 +72,6 @@ export async function createReversePrivateEndpoint(
     outputs: { ...EMPTY_OUTPUTS, 'service-id': serviceId, ...fieldOutputs(endpoint) },
     secrets: [],
     failure,
-    state: mark ? { [ENDPOINT_COPIES_STATE]: JSON.stringify(mark) } : undefined,
     message: `Reverse private endpoint ${id} (${endpoint.type}) for service ${serviceId}: ${endpoint.status}.`,
     summary: [
       ['Endpoint', id],
@@ -88,30 +84,70 @@ export async function createReversePrivateEndpoint(
   };
 }
 
-async function madeByStep(client: ApiClient, organizationId: string, mark: EndpointCopyMark) {
-  const listed = await client.get<ReversePrivateEndpoint[]>(reversePrivateEndpointsPath(organizationId, mark.serviceId));
-  const before = new Set(mark.before);
-  return { listed, made: (listed.result ?? []).filter((e) => e.id && !before.has(e.id) && sameRequest(e, mark.request)) };
+/** Endpoints the step made: new since its first try, and made from its request. */
+async function madeByStep(client: ApiClient, organizationId: string, intent: EndpointIntent) {
+  const listed = await client.list<ReversePrivateEndpoint>(reversePrivateEndpointsPath(organizationId, intent.serviceId));
+  const before = new Set(intent.before);
+  return { listed, made: listed.result.filter((e) => e.id && !before.has(e.id) && sameRequest(e, intent.request)) };
 }
 
 /** Deletes the step's copies other than the endpoint it keeps. Never throws: a hiccup is a warning. */
-export async function deleteEndpointCopies(
+async function deleteEndpointCopies(
   client: ApiClient,
   organizationId: string,
-  mark: EndpointCopyMark,
+  intent: EndpointIntent,
+  keep: string,
   log: (line: string) => void,
   warn: (line: string) => void,
 ): Promise<void> {
   try {
-    const copies = (await madeByStep(client, organizationId, mark)).made.filter((endpoint) => endpoint.id !== mark.keep);
-    for (const copy of copies) await client.delete(reversePrivateEndpointPath(organizationId, mark.serviceId, copy.id as string));
-    if (copies.length > 0) log(`Deleted late copies of this step's endpoint: ${copies.map((e) => e.id).join(', ')}.`);
+    await deleteMade(client, organizationId, intent, keep, log, "late copies of this step's endpoint");
   } catch (error) {
     warn(`Could not check for late copies of this step's endpoint: ${error instanceof Error ? error.message : String(error)}`);
   }
 }
 
-/** An endpoint made from this very request: same description, type and fields (absent and null alike). */
+async function deleteMade(
+  client: ApiClient,
+  organizationId: string,
+  intent: EndpointIntent,
+  keep: string | undefined,
+  log: (line: string) => void,
+  what: string,
+): Promise<void> {
+  const made = (await madeByStep(client, organizationId, intent)).made.filter((endpoint) => endpoint.id !== keep);
+  for (const endpoint of made) await deleteEndpoint(client, organizationId, intent.serviceId, endpoint.id as string);
+  if (made.length > 0) log(`Deleted ${what}: ${made.map((e) => e.id).join(', ')}.`);
+}
+
+/** Deletes one endpoint; one already gone counts as deleted. */
+async function deleteEndpoint(client: ApiClient, organizationId: string, serviceId: string, id: string): Promise<void> {
+  try {
+    await client.delete(reversePrivateEndpointPath(organizationId, serviceId, id));
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+  }
+}
+
+/**
+ * The post step's part: a main step that did not finish made its endpoint for nothing (nobody got
+ * its outputs), so the endpoint goes, with any copies; after one that finished, only late copies
+ * of a create that needed recovery go. Throws when something may be left.
+ */
+export async function finishReverseEndpoint(intent: EndpointIntent, record: JournalRecord, context: PostContext): Promise<void> {
+  const { client, organizationId, log } = context;
+  if (record.finished) {
+    if (record.ambiguous) await deleteMade(client, organizationId, intent, record.created, log, "late copies of this step's endpoint");
+    return;
+  }
+  if (record.created) {
+    await deleteEndpoint(client, organizationId, intent.serviceId, record.created);
+    log(`Deleted reverse private endpoint ${record.created}: the step that created it did not finish.`);
+    if (!record.ambiguous) return;
+  }
+  await deleteMade(client, organizationId, intent, record.created, log, 'reverse private endpoints this step made but did not finish');
+}
+
 function sameRequest(endpoint: ReversePrivateEndpoint, request: CreateReversePrivateEndpoint): boolean {
   const fields = Object.keys(request) as Array<keyof CreateReversePrivateEndpoint>;
   return fields.every((field) => (endpoint[field] ?? null) === (request[field] ?? null));

@@ -1,8 +1,8 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
-import { keyPath, keysPath } from '../api/paths.js';
-import type { ApiKey } from '../api/types.js';
+import { keyPath } from '../api/paths.js';
 import type { DeleteKeySettings } from '../inputs/delete-key.js';
+import { listKeys } from './list-keys.js';
 import type { OperationResult } from './result.js';
 
 /**
@@ -30,8 +30,8 @@ export async function deleteKeyIfPresent(
 async function isGone(client: ApiClient, organizationId: string, keyUuid: string, error: ApiError): Promise<boolean> {
   if (error.status === 404) return true;
   if (error.status !== 400) return false;
-  const listed = await client.get<ApiKey[]>(keysPath(organizationId));
-  return !(listed.result ?? []).some((key) => key.id === keyUuid);
+  const listed = await listKeys(client, organizationId);
+  return !listed.result.some((key) => key.id === keyUuid);
 }
 
 export async function deleteKey(settings: DeleteKeySettings, client: ApiClient): Promise<OperationResult> {

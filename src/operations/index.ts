@@ -1,5 +1,5 @@
-import type { ApiClient } from '../api/client.js';
 import type { Settings } from '../inputs/index.js';
+import type { OperationContext } from './context.js';
 import { createKey } from './create-key.js';
 import { createPrivateEndpoint } from './create-private-endpoint.js';
 import { createReversePrivateEndpoint } from './create-reverse-private-endpoint.js';
@@ -7,24 +7,17 @@ import { deleteKey } from './delete-key.js';
 import { pruneKeys } from './prune-keys.js';
 import type { OperationResult } from './result.js';
 
-export interface OperationContext {
-  client: ApiClient;
-  now: number;
-  log: (line: string) => void;
-  warn: (line: string) => void;
-}
-
-export function runOperation(settings: Settings, { client, now, log, warn }: OperationContext): Promise<OperationResult> {
+export function runOperation(settings: Settings, context: OperationContext): Promise<OperationResult> {
   switch (settings.operation) {
     case 'create-key':
-      return createKey(settings, client, log, warn);
+      return createKey(settings, context);
     case 'delete-key':
-      return deleteKey(settings, client);
+      return deleteKey(settings, context.client);
     case 'prune-keys':
-      return pruneKeys(settings, client, now);
+      return pruneKeys(settings, context.client, context.now);
     case 'create-private-endpoint':
-      return createPrivateEndpoint(settings, client);
+      return createPrivateEndpoint(settings, context);
     case 'create-reverse-private-endpoint':
-      return createReversePrivateEndpoint(settings, client, log, warn);
+      return createReversePrivateEndpoint(settings, context);
   }
 }

@@ -1,7 +1,9 @@
 import type { AmbiguousHandler, ApiClient } from '../api/client.js';
-import { keysPath } from '../api/paths.js';
 import type { ApiKey, ApiKeyPostResponse } from '../api/types.js';
+import type { Intent, JournalRecord } from '../journal.js';
+import type { PostContext } from './context.js';
 import { deleteKeyIfPresent } from './delete-key.js';
+import { listKeys } from './list-keys.js';
 
 /** The API's clock and the runner's may disagree by this much. */
 const CLOCK_SKEW_MS = 120_000;
@@ -20,23 +22,31 @@ export interface KeyRecoveryContext {
   warn: (line: string) => void;
 }
 
-/** What the post step needs to sweep late copies: the key's name and, with local-secret, its suffix. */
-export type CopyMark = Pick<KeyRecoveryContext, 'name' | 'localSuffix'>;
+type KeyMark = Pick<KeyRecoveryContext, 'name' | 'nameIsGenerated' | 'localSuffix' | 'sentAt'>;
 
 /** A generated name (it carries a nonce) or the suffix of a key ID the step made proves a key the step's. */
-function provablyOwn(context: Pick<KeyRecoveryContext, 'nameIsGenerated' | 'localSuffix'>): boolean {
-  return context.nameIsGenerated || context.localSuffix !== undefined;
+function provablyOwn(mark: Pick<KeyMark, 'nameIsGenerated' | 'localSuffix'>): boolean {
+  return mark.nameIsGenerated || mark.localSuffix !== undefined;
 }
 
 /** Keys that may be this step's: its name, created since the first try (and with local-secret, its suffix). */
-export function matchingKeys(keys: ApiKey[], context: Pick<KeyRecoveryContext, 'name' | 'sentAt' | 'localSuffix'>): ApiKey[] {
+export function matchingKeys(keys: ApiKey[], mark: Pick<KeyMark, 'name' | 'sentAt' | 'localSuffix'>): ApiKey[] {
   return keys.filter(
     (key) =>
       key.id !== undefined &&
-      key.name === context.name &&
-      (key.createdAt === undefined || Date.parse(key.createdAt) >= context.sentAt - CLOCK_SKEW_MS) &&
-      (context.localSuffix === undefined || key.keySuffix === context.localSuffix),
+      key.name === mark.name &&
+      (key.createdAt === undefined || Date.parse(key.createdAt) >= mark.sentAt - CLOCK_SKEW_MS) &&
+      (mark.localSuffix === undefined || key.keySuffix === mark.localSuffix),
   );
+}
+
+const howToDelete = (id: string) =>
+  `delete it in the ClickHouse Cloud console (Organization > API keys) or with operation: delete-key, key: ${id}`;
+
+/** Names keys the step cannot prove its own, with how to delete each; the message of a failure. */
+function unprovable(keys: ApiKey[], mark: KeyMark, why: string): string {
+  const named = keys.map((key) => `${key.id} (${howToDelete(key.id as string)})`).join('; ');
+  return `${why}, and the step cannot prove which key is its own: key(s) named ${JSON.stringify(mark.name)} created since it began: ${named}. Nothing was deleted; if they are this step's, delete them.`;
 }
 
 /**
@@ -48,8 +58,8 @@ export function matchingKeys(keys: ApiKey[], context: Pick<KeyRecoveryContext, '
 export function keyRecovery(context: KeyRecoveryContext): AmbiguousHandler<ApiKeyPostResponse> {
   const { client, organizationId, log } = context;
   return async () => {
-    const listed = await client.get<ApiKey[]>(keysPath(organizationId));
-    const found = matchingKeys(listed.result ?? [], context);
+    const listed = await listKeys(client, organizationId);
+    const found = matchingKeys(listed.result, context);
     if (found.length === 0) return 'retry';
     const ids = found.map((key) => key.id).join(', ');
     if (context.localSuffix !== undefined && found.length === 1) {
@@ -57,9 +67,7 @@ export function keyRecovery(context: KeyRecoveryContext): AmbiguousHandler<ApiKe
       return { httpStatus: listed.httpStatus, requestId: listed.requestId, result: { key: found[0] } };
     }
     if (!provablyOwn(context) || context.localSuffix !== undefined) {
-      throw new Error(
-        `The key creation may have been carried out although no answer came, and the step cannot prove which key is its own: key(s) ${ids} named ${JSON.stringify(context.name)}. Nothing was deleted; if they are this step's, delete them by hand.`,
-      );
+      throw new Error(unprovable(found, context, 'The key creation may have been carried out although no answer came'));
     }
     try {
       for (const key of found) await deleteKeyIfPresent(client, organizationId, key.id as string);
@@ -79,13 +87,12 @@ export function keyRecovery(context: KeyRecoveryContext): AmbiguousHandler<ApiKe
  * After a creation that needed recovery: a first try may have landed after the lookup, leaving a
  * copy. Copies provably the step's are deleted; others are only named. Never throws: the key the
  * step keeps is made, and a clean-up hiccup is a warning (the post step sweeps again).
- * Returns the mark the post step sweeps by, when the copies are provably the step's.
  */
-export async function settleCopies(context: KeyRecoveryContext, keep: string): Promise<CopyMark | undefined> {
+export async function settleCopies(context: KeyRecoveryContext, keep: string): Promise<void> {
   const { client, organizationId, log, warn } = context;
   try {
-    const listed = await client.get<ApiKey[]>(keysPath(organizationId));
-    const copies = matchingKeys(listed.result ?? [], context).filter((key) => key.id !== keep);
+    const listed = await listKeys(client, organizationId);
+    const copies = matchingKeys(listed.result, context).filter((key) => key.id !== keep);
     const ids = copies.map((key) => key.id).join(', ');
     if (copies.length > 0 && !provablyOwn(context)) {
       warn(
@@ -98,5 +105,31 @@ export async function settleCopies(context: KeyRecoveryContext, keep: string): P
   } catch (error) {
     warn(`Could not check for late copies of this step's key: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return provablyOwn(context) ? { name: context.name, localSuffix: context.localSuffix } : undefined;
+}
+
+/**
+ * The post step's part for create-key: revokes the key (when asked to, or when the main step did
+ * not finish, so its key was never handed over), and looks for keys the main step may have made
+ * without reading the answer: deleted when provably the step's, otherwise named in the failure.
+ * Throws when a key may be left alive.
+ */
+export async function finishKey(intent: Extract<Intent, { kind: 'key' }>, record: JournalRecord, context: PostContext): Promise<void> {
+  const { client, organizationId, log } = context;
+  const keep = record.finished && !intent.revokeOnExit ? record.created : undefined;
+  if (record.created && record.created !== keep) {
+    const { wasGone } = await deleteKeyIfPresent(client, organizationId, record.created);
+    if (!wasGone) log(`Revoked API key ${record.created}.`);
+    else if (record.finished) context.warn(`API key ${record.created} was already gone; nothing to revoke.`);
+  }
+  if (record.created && !record.ambiguous) return;
+  const found = matchingKeys((await listKeys(client, organizationId)).result, intent).filter(
+    (key) => key.id !== record.created && key.id !== keep,
+  );
+  if (found.length === 0) return;
+  const why = record.created
+    ? 'A create that needed recovery may have left copies'
+    : 'The main step did not read the answer to its key creation';
+  if (!provablyOwn(intent)) throw new Error(unprovable(found, intent, why));
+  for (const key of found) await deleteKeyIfPresent(client, organizationId, key.id as string);
+  log(`${why}; deleted this step's key(s) ${found.map((key) => key.id).join(', ')}.`);
 }

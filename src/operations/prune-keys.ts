@@ -1,9 +1,9 @@
 import type { ApiClient } from '../api/client.js';
-import { keysPath } from '../api/paths.js';
 import type { ApiKey } from '../api/types.js';
 import { formatDuration } from '../inputs/duration.js';
 import type { PruneKeysSettings } from '../inputs/prune-keys.js';
 import { deleteKeyIfPresent } from './delete-key.js';
+import { listKeys } from './list-keys.js';
 import type { OperationResult } from './result.js';
 
 /**
@@ -25,8 +25,8 @@ function selectStaleKeys(keys: ApiKey[], settings: PruneKeysSettings, now: numbe
 
 export async function pruneKeys(settings: PruneKeysSettings, client: ApiClient, now: number): Promise<OperationResult> {
   const { organizationId } = settings.common;
-  const listed = await client.get<ApiKey[]>(keysPath(organizationId));
-  const stale = selectStaleKeys(listed.result ?? [], settings, now);
+  const listed = await listKeys(client, organizationId);
+  const stale = selectStaleKeys(listed.result, settings, now);
   const deleted: ApiKey[] = [];
   const warnings: string[] = [];
   const failures: string[] = [];
@@ -49,9 +49,9 @@ export async function pruneKeys(settings: PruneKeysSettings, client: ApiClient, 
     secrets: [],
     warnings,
     failure: failures.length > 0 ? `Could not delete ${failures.length} of ${stale.length} stale keys: ${failures.join('; ')}` : undefined,
-    message: `${verb} ${gone.length} of ${listed.result?.length ?? 0} keys (prefix ${JSON.stringify(settings.namePrefix)}, expired or older than ${formatDuration(settings.olderThanMs)}).`,
+    message: `${verb} ${gone.length} of ${listed.result.length} keys (prefix ${JSON.stringify(settings.namePrefix)}, expired or older than ${formatDuration(settings.olderThanMs)}).`,
     summary: [
-      ['Keys listed', String(listed.result?.length ?? 0)],
+      ['Keys listed', String(listed.result.length)],
       [settings.dryRun ? 'Would delete (dry run)' : 'Deleted', String(gone.length)],
     ],
     details: {

@@ -22,8 +22,6 @@ export interface OperationResult {
   warnings?: string[];
   /** Set when the step must fail although there are outputs to show (e.g. some deletes failed). */
   failure?: string;
-  /** Action state for the post step (never a secret). */
-  state?: Record<string, string>;
   /** Variables for later steps (GITHUB_ENV). */
   env?: Record<string, string>;
 }

@@ -1,0 +1,83 @@
+import * as core from '@actions/core';
+import type { CreateReversePrivateEndpoint } from './api/types.js';
+
+/**
+ * What the main step began, written to the step's saved state (GITHUB_STATE, appended and on disk
+ * at once) before the request that creates or changes anything. The post step reads it to finish
+ * or undo that work even when the main step was cancelled, crashed or never read the answer.
+ * Never a secret: only what finds the resource again.
+ */
+export type Intent =
+  | {
+      kind: 'key';
+      name: string;
+      /** A generated name carries a nonce: every key under it is provably this step's. */
+      nameIsGenerated: boolean;
+      /** With local-secret, the suffix of the key ID the step made, which the API echoes as keySuffix. */
+      localSuffix?: string;
+      /** The last 4 characters of the authenticating key ID, to notice changed credentials. */
+      authSuffix: string;
+      revokeOnExit: boolean;
+      sentAt: number;
+    }
+  | {
+      kind: 'reverse-endpoint';
+      serviceId: string;
+      /** The service's endpoints before the first try: none of them is this step's. */
+      before: string[];
+      request: CreateReversePrivateEndpoint;
+      sentAt: number;
+    }
+  | { kind: 'private-endpoint'; serviceId: string; endpointId: string; sentAt: number };
+
+export type IntentKind = Intent['kind'];
+
+export interface Journal {
+  /** Before the first request that creates or changes anything. */
+  begin(intent: Intent): void;
+  /** As soon as an answer names the resource made. */
+  created(id: string): void;
+  /** A try may have committed without an answer: copies may exist beside the one kept. */
+  ambiguous(): void;
+  /** The create was refused in a way that proves nothing was made: the post step has nothing to look for. */
+  refused(): void;
+  /** The main step ran to its end: what it made is the user's now (the post step only revokes on request). */
+  finished(): void;
+}
+
+export interface JournalRecord {
+  intent?: Intent;
+  created?: string;
+  ambiguous: boolean;
+  refused: boolean;
+  finished: boolean;
+}
+
+const NAMES = { intent: 'intent', created: 'created', ambiguous: 'ambiguous', refused: 'refused', finished: 'finished' } as const;
+
+/** The journal in the step's saved state. */
+export const stateJournal: Journal = {
+  begin: (intent) => core.saveState(NAMES.intent, JSON.stringify(intent)),
+  created: (id) => core.saveState(NAMES.created, id),
+  ambiguous: () => core.saveState(NAMES.ambiguous, 'true'),
+  refused: () => core.saveState(NAMES.refused, 'true'),
+  finished: () => core.saveState(NAMES.finished, 'true'),
+};
+
+/** What the main step recorded. Throws on a record that cannot be read: nothing is acted on by guess. */
+export function readJournal(): JournalRecord {
+  const text = core.getState(NAMES.intent);
+  let intent: Intent | undefined;
+  try {
+    intent = text ? (JSON.parse(text) as Intent) : undefined;
+  } catch {
+    throw new Error(`the main step's saved record cannot be read (${text.length} characters that are not JSON)`);
+  }
+  return {
+    intent,
+    created: core.getState(NAMES.created) || undefined,
+    ambiguous: core.getState(NAMES.ambiguous) === 'true',
+    refused: core.getState(NAMES.refused) === 'true',
+    finished: core.getState(NAMES.finished) === 'true',
+  };
+}

@@ -1,0 +1,39 @@
+import type { AmbiguousHandler, ApiResponse } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import type { Intent, Journal } from '../journal.js';
+
+export interface RecordedCreate<T> {
+  response: ApiResponse<T>;
+  /** A try may have committed without an answer, so copies may exist beside the one kept. */
+  ambiguous: boolean;
+}
+
+/**
+ * A create under the journal: the intent is on disk before the first try, the resource's ID as
+ * soon as an answer names it, and a refusal that proves nothing was made is noted so the post
+ * step does not go looking.
+ */
+export async function recordedCreate<T>(
+  journal: Journal,
+  intent: Intent,
+  send: (onAmbiguous: AmbiguousHandler<T>) => Promise<ApiResponse<T>>,
+  recover: AmbiguousHandler<T>,
+  idOf: (result: T | undefined) => string | undefined,
+): Promise<RecordedCreate<T>> {
+  journal.begin(intent);
+  let ambiguous = false;
+  let response: ApiResponse<T>;
+  try {
+    response = await send((error) => {
+      if (!ambiguous) journal.ambiguous();
+      ambiguous = true;
+      return recover(error);
+    });
+  } catch (error) {
+    if (!ambiguous && error instanceof ApiError && !error.maybeCarriedOut) journal.refused();
+    throw error;
+  }
+  const id = idOf(response.result);
+  if (id) journal.created(id);
+  return { response, ambiguous };
+}
