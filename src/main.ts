@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { connect } from './api/connect.js';
-import { onSignals } from './cancel.js';
+import { CancelledError, onSignals } from './cancel.js';
 import { ignoredInputs, readSettings } from './inputs/index.js';
 import { stateJournal } from './journal.js';
 import { info } from './log.js';
@@ -25,6 +25,8 @@ export async function runMain(): Promise<void> {
       log: info,
       warn: (line) => core.warning(line),
     });
+    // A cancelled job runs no later step: what this step made is undone by its post step, not handed over.
+    if (cancellation.cancelled) throw new CancelledError(cancellation.cancelled, 'it could finish');
     await publish(result);
     stateJournal.finished();
   } catch (error) {

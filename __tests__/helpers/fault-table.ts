@@ -29,6 +29,8 @@ export interface Expected {
   /** Resources (keys or endpoints) the main step left, and the job once its post step ran. */
   left: number;
   afterPost?: number;
+  /** The post step's exit code; default 0. */
+  postExitCode?: number;
   check?: (main: StepRun) => void;
 }
 
@@ -66,7 +68,7 @@ export function faultTable(emulator: () => Emulator, table: FaultTable): void {
       });
       expected.check?.(main);
       const post = await runStep(inputs, { state: main.state });
-      expect(post.exitCode).toBe(0);
+      expect(post.exitCode).toBe(expected.postExitCode ?? 0);
       expect(table.count(emulator()) - before).toBe(expected.afterPost ?? expected.left);
     });
   });

@@ -61,6 +61,11 @@ export class ApiClient {
     this.pacer = new RateLimitPacer(config.rateLimitWaitMs, config.random);
   }
 
+  /** A pause between requests (a poll's interval) that a cancellation ends early. */
+  pause(ms: number): Promise<void> {
+    return this.sleep(ms);
+  }
+
   get<T>(path: string): Promise<ApiResponse<T>> {
     return this.request<T>('GET', path, 'object');
   }

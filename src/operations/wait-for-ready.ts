@@ -32,7 +32,7 @@ export async function waitForReady(
   created: ApiResponse<ReversePrivateEndpoint>,
   options: WaitOptions,
 ): Promise<WaitOutcome> {
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => client.pause(ms));
   const now = options.now ?? Date.now;
   const started = now();
   let response = created;
