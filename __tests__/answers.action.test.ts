@@ -71,6 +71,67 @@ describe('an answer that cannot be read is never an empty result', () => {
   });
 });
 
+describe('a create whose answer cannot be read may have committed', () => {
+  const keysNamed = (name: string | undefined) =>
+    emulator()
+      .keys()
+      .filter((key) => key.name === name);
+
+  test.each(['html', 'truncated', 'no-envelope', 'not-json'] as const)(
+    'create-key, a 200 answered as %s: the key made is deleted, a fresh one made, and the post step revokes it',
+    async (as) => {
+      emulator().addFault({ method: 'POST', fault: { kind: 'garble', as } });
+      const inputs = stepInputs(emulator(), { operation: 'create-key' });
+      const main = await runStep(inputs);
+      expect(main.exitCode).toBe(0);
+      expect(main.stdout).toMatch(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer/);
+      expect(keysNamed(main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
+      const post = await runStep(inputs, { state: main.state });
+      expect(post.exitCode).toBe(0);
+      expect(keysNamed(main.outputs.name)).toEqual([]);
+    },
+  );
+
+  test('create-key with local-secret: the key found is the result', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'garble', as: 'html' } });
+    const main = await runStep(stepInputs(emulator(), { operation: 'create-key', 'local-secret': 'true' }));
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toContain('the step knows its secret and uses it');
+    expect(keysNamed(main.outputs.name)).toHaveLength(1);
+  });
+
+  test('the answer lost and the look-up failing too: the step fails, and the post step deletes the key it recorded', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
+    emulator().addFault({ method: 'GET', times: 2, fault: { kind: 'status', status: 503 } });
+    const inputs = stepInputs(emulator(), { operation: 'create-key', 'max-attempts': '2' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(1);
+    const { name } = JSON.parse(main.state.intent ?? '{}') as { name?: string };
+    expect(keysNamed(name)).toHaveLength(1);
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(keysNamed(name)).toEqual([]);
+  });
+
+  test('create-reverse-private-endpoint answered as HTML: the endpoint made is found and kept, nothing else taken for it', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'garble', as: 'html' } });
+    const main = await runStep(
+      stepInputs(emulator(), {
+        operation: 'create-reverse-private-endpoint',
+        service: emulator().serviceId,
+        type: 'VPC_ENDPOINT_SERVICE',
+        description: 'garbled answer',
+        'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      }),
+    );
+    expect(main.exitCode).toBe(0);
+    const made = emulator()
+      .reversePrivateEndpoints()
+      .filter((e) => e.description === 'garbled answer');
+    expect(made.map((e) => e.id)).toEqual([main.outputs.id]);
+  });
+});
+
 describe('the API error text', () => {
   test('a 1 MB error is cut to 1,000 characters before the log line and the summary', async () => {
     const huge = `BAD_REQUEST: ${'x'.repeat(1_000_000)}`;

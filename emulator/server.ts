@@ -47,7 +47,16 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfter?: number; body?: unknown }
   | { kind: 'reset' }
   | { kind: 'drop-after-commit' }
+  /** Carries the request out, then answers 200 with a body a client cannot read. */
+  | { kind: 'garble'; as: Garble }
   | { kind: 'delay'; ms: number };
+
+/**
+ * `html`: a proxy's sign-in page; `truncated`: the real body's first half with a Content-Length
+ * of the whole, then the socket closed; `no-envelope`: `{}`; `not-json`: the first half of the
+ * real body, sent as if complete.
+ */
+export type Garble = 'html' | 'truncated' | 'no-envelope' | 'not-json';
 
 export interface FaultRule {
   method?: string;
@@ -194,6 +203,12 @@ const faultRuleValidator = new Ajv({ allErrors: true }).compile({
           additionalProperties: false,
           required: ['kind'],
           properties: { kind: { enum: ['reset', 'drop-after-commit'] } },
+        },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'as'],
+          properties: { kind: { const: 'garble' }, as: { enum: ['html', 'truncated', 'no-envelope', 'not-json'] } },
         },
         {
           type: 'object',
@@ -423,6 +438,11 @@ class EmulatorServer implements Emulator {
       if (fault?.kind === 'delay') await sleep(fault.ms);
       answer = admitted();
       if (fault?.kind === 'drop-after-commit') answer = { status: 0, headers: {} };
+      if (fault?.kind === 'garble') {
+        record.status = answer.status;
+        sendGarbled(res, answer, fault.as);
+        return;
+      }
     }
     record.status = answer.status;
     if (answer.body === undefined) req.socket.destroy();
@@ -883,6 +903,23 @@ function send(res: ServerResponse, answer: Answer): void {
     'Content-Length': String(Buffer.byteLength(payload)),
   });
   res.end(payload);
+}
+
+function sendGarbled(res: ServerResponse, answer: Answer, as: Garble): void {
+  const whole = JSON.stringify(answer.body);
+  const half = whole.slice(0, Math.floor(whole.length / 2));
+  if (as === 'html') {
+    const page = '<!DOCTYPE html><html><head><title>Proxy sign-in</title></head><body>Sign in to continue</body></html>';
+    res.writeHead(200, { 'Content-Type': 'text/html', 'Content-Length': String(Buffer.byteLength(page)) });
+    res.end(page);
+  } else if (as === 'truncated') {
+    res.writeHead(200, { ...answer.headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(whole)) });
+    res.write(half, () => res.destroy());
+  } else {
+    const body = as === 'no-envelope' ? '{}' : half;
+    res.writeHead(200, { ...answer.headers, 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(body)) });
+    res.end(body);
+  }
 }
 
 function sleep(ms: number): Promise<void> {
