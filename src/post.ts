@@ -71,3 +71,6 @@ async function finish(intent: Intent, record: JournalRecord): Promise<void> {
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/** The post entry point @github/local-action calls (`--post src/post.ts`). */
+export const run = runPost;
