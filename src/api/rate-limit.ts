@@ -7,11 +7,13 @@ const DEFAULT_WINDOW_MS = 10_000;
  * How far a refused request spreads its retry: over the next `FIRST_SPREAD` windows after its
  * first 429, growing by `SPREAD_GROWTH` with each further one. Jobs that share a key and all
  * retried at the reset would meet again in the same window; spread out, each window serves the
- * limit's worth of them. (The figures are the benchmark's, for 20 to 90 jobs on one key.)
+ * limit's worth of them. A first 429 costs at most two windows, so a lone job that meets
+ * someone else's traffic is not held up long; the figures were chosen with a simulation of 20
+ * to 90 jobs on one key and checked with `npm run bench` (README, Performance).
  */
 const FIRST_SPREAD = 2;
-const SPREAD_GROWTH = 1.5;
-const MAX_SPREAD = 16;
+const SPREAD_GROWTH = 2;
+const MAX_SPREAD = 10;
 
 export class RateLimitExceededError extends Error {
   constructor(waitedMs: number, budgetMs: number, limit: string) {
