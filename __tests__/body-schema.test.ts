@@ -12,7 +12,9 @@ describe('request schemas from the document', () => {
 
   test('objects are closed, also when nested', () => {
     expect(schemaProblems(keySchema, { nmae: 'k', ipAccessList: [{ source: '1.2.3.4', cidr: 'x' }] }, 'body')).toEqual([
-      expect.stringMatching(/^body\.nmae is not a field of this request \(known: name, expireAt, state, hashData, roles, ipAccessList\)$/),
+      expect.stringMatching(
+        /^body\.nmae is not a field of this request \(known: name, expireAt, state, hashData, roles, assignedRoleIds, ipAccessList\)$/,
+      ),
       expect.stringMatching(/^body\.ipAccessList\[0\]\.cidr is not a field/),
     ]);
   });

@@ -89,6 +89,7 @@ describe('API keys', () => {
       name: 'ci',
       state: 'enabled',
       roles: ['developer'],
+      assignedRoles: [],
       keySuffix: keyId.slice(-4),
       createdAt: expect.any(String),
       expireAt: expect.any(String),
@@ -126,8 +127,16 @@ describe('API keys', () => {
     [{ roles: ['admin'], expireAt: '2030-01-01 00:00:00Z' }, "'expireAt' must be a valid date-time"],
     [{ roles: ['admin'], expireAt: '2030-02-30T00:00:00Z' }, "'expireAt' must be a valid date-time"],
     [{ roles: ['admin'], expireAt: '2020-01-01T00:00:00Z' }, "'expireAt' must be in the future"],
-    [{ roles: [] }, "'roles' must contain at least 1 element"],
-    [{ name: 'no roles' }, "'roles' must contain at least 1 element"],
+    [{ roles: [] }, "'assignedRoleIds' (or the deprecated 'roles') must contain at least 1 element"],
+    [{ name: 'no roles' }, "'assignedRoleIds' (or the deprecated 'roles') must contain at least 1 element"],
+    [
+      { roles: ['developer'], assignedRoleIds: ['5e1f0a1e-0000-4000-8000-000000000002'] },
+      "either 'roles' (deprecated) or 'assignedRoleIds', not both",
+    ],
+    [
+      { assignedRoleIds: ['0b5e55ed-0000-4000-8000-000000000000'] },
+      'names roles this organization does not have: 0b5e55ed-0000-4000-8000-000000000000',
+    ],
     [{ roles: ['admin'], ipAccessList: [{ source: '10.0.0.0/33' }] }, "'ipAccessList[0].source' must be an IPv4"],
     [{ roles: ['admin'], ipAccessList: [{ description: 'office' }] }, "'ipAccessList[0].source' is required"],
     [{ roles: ['admin'], hashData: { keyIdHash: sha256Base64('a'), keyIdSuffix: 'abcd' } }, "'hashData.keySecretHash' is required"],
@@ -381,6 +390,8 @@ describe('private endpoints', () => {
       vpcResourceShareArn: null,
       mskClusterArn: null,
       mskAuthentication: null,
+      gcpServiceAttachment: null,
+      customPrivateDnsMappings: [],
       id: expect.stringMatching(UUID_V4),
       serviceId: e.serviceId,
       endpointId: expect.stringMatching(/^vpce-[0-9a-f]{17}$/),
@@ -589,6 +600,12 @@ describe('the document', () => {
       mskAuthentication: 'SASL_IAM',
     };
     const rpe = (await call(e, 'POST', rpePath(e), { body: msk })).json.result;
+    const gcp = {
+      description: 'g',
+      type: 'GCP_PSC_SERVICE_ATTACHMENT',
+      gcpServiceAttachment: 'projects/p1/regions/us-central1/serviceAttachments/s1',
+    };
+    const psc = (await call(e, 'POST', rpePath(e), { body: gcp })).json.result;
     const walk: [string, string, string, Record<string, unknown>?][] = [
       ['GET', '/v1/organizations/{organizationId}', orgPath(e)],
       ['GET', '/v1/organizations/{organizationId}/services/{serviceId}', servicePath(e)],
@@ -602,6 +619,14 @@ describe('the document', () => {
         { roles: ['admin'], hashData: { keyIdHash: sha256Base64('i'), keyIdSuffix: 'abcd', keySecretHash: sha256Base64('s') } },
       ],
       ['GET', '/v1/organizations/{organizationId}/services/{serviceId}/privateEndpointConfig', `${servicePath(e)}/privateEndpointConfig`],
+      ['GET', '/v1/organizations/{organizationId}/roles', `${orgPath(e)}/roles`],
+      [
+        'PATCH',
+        '/v1/organizations/{organizationId}/services/{serviceId}',
+        servicePath(e),
+        { ipAccessList: { add: [{ source: '198.51.100.23/32', description: 'walk' }], remove: [{ source: '0.0.0.0/0' }] } },
+      ],
+      ['PATCH', '/v1/organizations/{organizationId}/services/{serviceId}/state', `${servicePath(e)}/state`, { command: 'stop' }],
       [
         'GET',
         '/v1/organizations/{organizationId}/privateEndpointConfig',
@@ -624,6 +649,12 @@ describe('the document', () => {
         'GET',
         '/v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}',
         `${rpePath(e)}/${rpe.id}`,
+      ],
+      [
+        'PATCH',
+        '/v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}',
+        `${rpePath(e)}/${psc.id}`,
+        { customPrivateDnsMappings: [{ privateDnsName: '*.walk.example.com' }] },
       ],
       [
         'DELETE',

@@ -120,6 +120,8 @@ describe('what a conforming server may leave out', () => {
       'vpc-resource-share-arn': '',
       'msk-cluster-arn': '',
       'msk-authentication': '',
+      'gcp-service-attachment': '',
+      'custom-private-dns-mappings': '[]',
     });
   });
 });

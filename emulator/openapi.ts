@@ -54,12 +54,25 @@ export interface OpenApi {
 
 // The document's schemas carry nothing but these validation keywords; anything else would be a
 // rule this closing step does not understand, so it fails loudly instead of validating less.
-const VALUE_KEYWORDS = new Set(['type', 'format', 'enum', 'minimum', 'maximum', 'multipleOf']);
-const ANNOTATIONS = new Set(['description', 'example', 'deprecated', 'nullable']);
+const VALUE_KEYWORDS = new Set([
+  'type',
+  'format',
+  'enum',
+  'minimum',
+  'maximum',
+  'multipleOf',
+  'minLength',
+  'maxLength',
+  'pattern',
+  'minItems',
+  'maxItems',
+  'required',
+]);
+const ANNOTATIONS = new Set(['description', 'example', 'examples', 'default', 'deprecated', 'nullable']);
 const REF_PREFIX = '#/components/schemas/';
 
 /**
- * Rewrites an OpenAPI 3.0 schema into a JSON Schema that a strict server would apply: `$ref`s
+ * Rewrites an OpenAPI 3.0 or 3.1 schema into a JSON Schema that a strict server would apply: `$ref`s
  * inlined, every object closed (the document never says `additionalProperties`, and the emulator
  * must reject any field the document does not name), component schemas that only list
  * `properties` made `type: object`, and `nullable` turned into a `null` type (and enum member).
@@ -86,9 +99,10 @@ function closeSchema(node: SchemaNode, components: Record<string, SchemaNode>): 
     out.type = 'object';
     out.additionalProperties = false;
   }
-  if (node.nullable === true) {
-    out.type = [out.type, 'null'];
-    if (Array.isArray(out.enum)) out.enum = [...(out.enum as unknown[]), null];
+  // 3.0 spells a nullable field `nullable: true`, 3.1 `type: [T, "null"]`; either way an enum takes null too.
+  if (node.nullable === true) out.type = [out.type, 'null'];
+  if (Array.isArray(out.type) && out.type.includes('null') && Array.isArray(out.enum) && !out.enum.includes(null)) {
+    out.enum = [...(out.enum as unknown[]), null];
   }
   return out;
 }

@@ -1,29 +1,49 @@
-import { createHash, randomInt, randomUUID, randomBytes } from 'node:crypto';
-import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Ajv } from 'ajv';
-import ipaddr from 'ipaddr.js';
-import type { components } from '../src/api/schema.js';
 import { describeErrors, loadOpenApi, UUID, type OpenApi, type Operation } from './openapi.js';
+import { Keys, type KeyOptions, type SeedKey } from './routes/keys.js';
+import { PrivateEndpoints } from './routes/private-endpoints.js';
+import { type ReverseEndpointOptions, ReversePrivateEndpoints } from './routes/reverse-private-endpoints.js';
+import { Roles } from './routes/roles.js';
+import { type ServiceOptions, Services, type ServiceState } from './routes/services.js';
+import {
+  ApiError,
+  apiError,
+  badRequest,
+  codeOf,
+  type Handler,
+  ipAllowed,
+  type IpAccessListEntry,
+  type KeyRecord,
+  notFound,
+  sameId,
+  type Schemas,
+} from './shared.js';
 
-type Schemas = components['schemas'];
 export type ApiKey = Schemas['ApiKey'];
 export type ReversePrivateEndpoint = Schemas['ReversePrivateEndpoint'];
 export type InstancePrivateEndpoint = Schemas['InstancePrivateEndpoint'];
-type IpAccessListEntry = Schemas['IpAccessListEntry'];
-type Role = NonNullable<ApiKey['roles']>[number];
-type RpeStatus = NonNullable<ReversePrivateEndpoint['status']>;
-type RpeType = NonNullable<ReversePrivateEndpoint['type']>;
+export type Service = Schemas['Service'];
+export type { ServiceState };
 
-export interface EmulatorOptions {
+export interface EmulatorOptions extends ReverseEndpointOptions {
   /** Default 0: a free port. */
   port?: number;
   /** Default false. When set, a fixed window per authenticating key. */
   rateLimit?: { limit: number; windowMs: number } | false;
-  /** A reverse private endpoint leaves Provisioning on the Nth GET of it (default 2). */
-  readyAfterPolls?: number;
-  /** Alternatively, this long after its creation; takes precedence over readyAfterPolls. */
-  readyAfterMs?: number;
+  /** Page size of GET /keys when the client sends no `limit` (default the document's 250). */
+  keysPageSize?: KeyOptions['pageSize'];
+  /** Answer GET /keys as the older, unpaginated server did. */
+  keysUnpaginated?: KeyOptions['unpaginated'];
+  /** A service state in motion settles on the Nth GET of the service (default 2). */
+  serviceTransitionPolls?: ServiceOptions['transitionPolls'];
+  /**
+   * Changes a 200's `result` after it was checked against the document, as a later API may answer
+   * (extra fields, enum values the document does not list). Keyed like the document: `POST /v1/...`.
+   */
+  laterApi?: (operation: string, result: unknown) => unknown;
   seed?: { organizationId?: string; serviceId?: string; adminKeyId?: string; adminKeySecret?: string };
 }
 
@@ -74,15 +94,13 @@ export interface Emulator {
   adminKey: { id: string; keyId: string; secret: string };
   requests: RecordedRequest[];
   keys(): ApiKey[];
-  seedKey(key: {
-    name: string;
-    roles?: string[];
-    createdAt?: string;
-    expireAt?: string | null;
-    state?: 'enabled' | 'disabled';
-    keyId?: string;
-    secret?: string;
-  }): { id: string; keyId: string; secret: string };
+  seedKey(key: SeedKey): { id: string; keyId: string; secret: string };
+  /** The organization's roles (GET /roles), with their stable IDs. */
+  roles(): Schemas['RBACRole'][];
+  /** The service as GET would answer it, without counting as a poll. */
+  service(): Service;
+  setServiceState(state: ServiceState): void;
+  setServiceIpAccessList(list: IpAccessListEntry[]): void;
   reversePrivateEndpoints(): ReversePrivateEndpoint[];
   setReversePrivateEndpointStatus(id: string, status: string): void;
   failNextReversePrivateEndpoint(status: 'Failed' | 'Rejected' | 'Expired'): void;
@@ -92,18 +110,7 @@ export interface Emulator {
   close(): Promise<void>;
 }
 
-const MAX_KEYS_PER_ORGANIZATION = 100;
 const DEFAULT_RATE_LIMIT = { limit: 10, windowMs: 10_000 };
-const PROVIDER = 'aws';
-const REGION = 'us-east-1';
-const ALLOW_ANYWHERE: IpAccessListEntry = { source: '0.0.0.0/0', description: 'Anywhere' };
-const RPE_TYPE_FIELDS: Record<RpeType, readonly (keyof ReversePrivateEndpoint)[]> = {
-  VPC_ENDPOINT_SERVICE: ['vpcEndpointServiceName'],
-  VPC_RESOURCE: ['vpcResourceConfigurationId', 'vpcResourceShareArn'],
-  MSK_MULTI_VPC: ['mskClusterArn', 'mskAuthentication'],
-};
-const RPE_FIELDS = Object.values(RPE_TYPE_FIELDS).flat();
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 interface Answer {
   status: number;
@@ -112,57 +119,8 @@ interface Answer {
   body?: unknown;
 }
 
-class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: unknown,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(JSON.stringify(body));
-  }
-}
-
-const codeOf = (status: number) => (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
-const apiError = (status: number, message: string) => new ApiError(status, { status, error: `${codeOf(status)}: ${message}` });
-const badRequest = (message: string) => apiError(400, message);
-const notFound = (message: string) => apiError(404, message);
-
 const KEY_NOT_FOUND = new ApiError(401, { error: 'UNAUTHORIZED: Key is not found', status: 401 });
 const IP_NOT_ALLOWED = new ApiError(401, { error: 'UNAUTHORIZED: IP address is not allowed', status: 401 });
-
-const sha256Base64 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64');
-const randomAlphanumeric = (length: number) => Array.from({ length }, () => ALPHANUMERIC[randomInt(ALPHANUMERIC.length)]).join('');
-const randomHex = (length: number) =>
-  randomBytes(Math.ceil(length / 2))
-    .toString('hex')
-    .slice(0, length);
-// Exact: a server may treat IDs as opaque strings, so a client must send them as it got them.
-const sameId = (a: string, b: string) => a === b;
-
-/** The hashData algorithm: base64 (padded) of a raw SHA-256 digest, so 44 characters for 32 bytes. */
-function isSha256Base64(value: string): boolean {
-  return /^[A-Za-z0-9+/]{43}=$/.test(value) && Buffer.from(value, 'base64').toString('base64') === value;
-}
-
-// IpAccessListEntry says "IPv4 address or IPv4 CIDR"; the loose forms ipaddr.js also parses
-// (`10.1`, `0x7f.1`, octal) are not addresses a strict server would take.
-function parseIpv4Source(source: string): [ipaddr.IPv4, number] | undefined {
-  const [address, prefix, ...rest] = source.split('/');
-  if (address === undefined || rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address)) return undefined;
-  if (prefix === undefined) return [ipaddr.IPv4.parse(address), 32];
-  if (!/^(?:\d|[12]\d|3[0-2])$/.test(prefix)) return undefined;
-  return [ipaddr.IPv4.parse(address), Number(prefix)];
-}
-
-function ipAllowed(list: IpAccessListEntry[], remoteAddress: string | undefined): boolean {
-  if (remoteAddress === undefined || !ipaddr.isValid(remoteAddress)) return false;
-  const address = ipaddr.process(remoteAddress);
-  if (address.kind() !== 'ipv4') return false;
-  return list.some((entry) => {
-    const range = entry.source === undefined ? undefined : parseIpv4Source(entry.source);
-    return range !== undefined && address.match(range);
-  });
-}
 
 function formatSeconds(ms: number): string {
   return String(Math.max(0, Math.round(ms / 10) / 100));
@@ -221,38 +179,6 @@ const faultRuleValidator = new Ajv({ allErrors: true }).compile({
   },
 });
 
-interface KeyRecord {
-  id: string;
-  name: string | undefined;
-  state: 'enabled' | 'disabled';
-  roles: Role[];
-  keySuffix: string;
-  createdAt: string;
-  expireAt: string | null;
-  usedAt: string | undefined;
-  ipAccessList: IpAccessListEntry[];
-  // Every key is stored the way hashData keys must be, so one comparison authenticates all.
-  keyIdHash: string;
-  keySecretHash: string;
-}
-
-interface RpeRecord {
-  endpoint: ReversePrivateEndpoint & { status: RpeStatus };
-  createdAt: number;
-  polls: number;
-  finalStatus: RpeStatus;
-}
-
-interface Context {
-  params: Record<string, string>;
-  query: URLSearchParams;
-  body: Record<string, unknown>;
-  key: KeyRecord;
-  now: number;
-}
-
-type Handler = (context: Context) => { result?: unknown };
-
 class EmulatorServer implements Emulator {
   url = '';
   readonly organizationId: string;
@@ -268,12 +194,13 @@ class EmulatorServer implements Emulator {
     });
   });
   private readonly createdAt = new Date().toISOString();
-  private readonly keyRecords: KeyRecord[] = [];
-  private readonly endpoints: InstancePrivateEndpoint[] = [];
-  private readonly rpes: RpeRecord[] = [];
   private readonly faults: (FaultRule & { remaining: number })[] = [];
   private readonly windows = new Map<string, { start: number; count: number }>();
-  private nextRpeStatus: RpeStatus | undefined;
+  private readonly roleList: Roles;
+  private readonly keyList: Keys;
+  private readonly privateEndpointList: PrivateEndpoints;
+  private readonly services: Services;
+  private readonly rpes: ReversePrivateEndpoints;
   private readonly handlers: Record<string, Handler>;
 
   constructor(private readonly options: EmulatorOptions) {
@@ -283,6 +210,11 @@ class EmulatorServer implements Emulator {
     }
     this.organizationId = seed.organizationId ?? randomUUID();
     this.serviceId = seed.serviceId ?? randomUUID();
+    this.roleList = new Roles(this.organizationId);
+    this.keyList = new Keys(this.roleList, { pageSize: options.keysPageSize, unpaginated: options.keysUnpaginated });
+    this.privateEndpointList = new PrivateEndpoints(this.organizationId, this.serviceId);
+    this.services = new Services(this.serviceId, this.privateEndpointList, { transitionPolls: options.serviceTransitionPolls });
+    this.rpes = new ReversePrivateEndpoints(this.serviceId, options);
     this.adminKey = this.seedKey({
       name: 'emulator-admin',
       roles: ['admin'],
@@ -291,35 +223,11 @@ class EmulatorServer implements Emulator {
     });
     this.handlers = {
       'GET /v1/organizations/{organizationId}': () => ({ result: this.organization() }),
-      'GET /v1/organizations/{organizationId}/privateEndpointConfig': (c) => ({ result: this.regionConfig(c) }),
-      'GET /v1/organizations/{organizationId}/keys': () => ({ result: this.keys() }),
-      'POST /v1/organizations/{organizationId}/keys': (c) => ({ result: this.createKey(c) }),
-      'GET /v1/organizations/{organizationId}/keys/{keyId}': (c) => ({ result: toApiKey(this.findKey(c.params.keyId)) }),
-      'DELETE /v1/organizations/{organizationId}/keys/{keyId}': (c) => this.deleteKey(c),
-      'GET /v1/organizations/{organizationId}/services/{serviceId}': () => ({ result: this.service() }),
-      'GET /v1/organizations/{organizationId}/services/{serviceId}/privateEndpointConfig': () => ({
-        result: { endpointServiceId: this.endpointServiceName(), privateDnsHostname: this.privateDnsHostname() },
-      }),
-      'POST /v1/organizations/{organizationId}/services/{serviceId}/privateEndpoint': (c) => ({
-        result: this.createPrivateEndpoint(c),
-      }),
-      'GET /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints': (c) => ({
-        result: this.rpes.map((rpe) => this.advance(rpe, c.now)),
-      }),
-      'POST /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints': (c) => ({
-        result: this.createRpe(c),
-      }),
-      'GET /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}': (c) => {
-        const rpe = this.findRpe(c.params.reversePrivateEndpointId);
-        rpe.polls += 1;
-        return { result: this.advance(rpe, c.now) };
-      },
-      'DELETE /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints/{reversePrivateEndpointId}': (
-        c,
-      ) => {
-        this.rpes.splice(this.rpes.indexOf(this.findRpe(c.params.reversePrivateEndpointId)), 1);
-        return {};
-      },
+      ...this.roleList.routes(),
+      ...this.keyList.routes(),
+      ...this.services.routes(),
+      ...this.privateEndpointList.routes(this.api),
+      ...this.rpes.routes(),
     };
     const operationKeys = this.api.operations.map((op) => `${op.method} ${op.template}`);
     const unhandled = operationKeys.filter((key) => !(key in this.handlers));
@@ -345,51 +253,44 @@ class EmulatorServer implements Emulator {
   }
 
   keys(): ApiKey[] {
-    return this.keyRecords.map(toApiKey);
+    return this.keyList.records.map((record) => this.keyList.answer(record));
   }
 
-  seedKey(key: Parameters<Emulator['seedKey']>[0]): { id: string; keyId: string; secret: string } {
-    if (this.keyRecords.length >= MAX_KEYS_PER_ORGANIZATION) {
-      throw new Error(`an organization holds at most ${MAX_KEYS_PER_ORGANIZATION} keys`);
-    }
-    const keyId = key.keyId ?? randomAlphanumeric(20);
-    const secret = key.secret ?? `4b1d${randomAlphanumeric(38)}`;
-    const record: KeyRecord = {
-      id: randomUUID(),
-      name: key.name,
-      state: key.state ?? 'enabled',
-      roles: (key.roles ?? ['developer']) as Role[],
-      keySuffix: keyId.slice(-4),
-      createdAt: key.createdAt ?? new Date().toISOString(),
-      expireAt: key.expireAt ?? null,
-      usedAt: undefined,
-      ipAccessList: [ALLOW_ANYWHERE],
-      keyIdHash: sha256Base64(keyId),
-      keySecretHash: sha256Base64(secret),
-    };
-    const validate = this.api.component('ApiKey');
-    if (!validate(toApiKey(record))) throw new Error(`seedKey: ${describeErrors(validate.errors, 'key')}`);
-    if (this.keyRecords.some((k) => k.keyIdHash === record.keyIdHash)) throw new Error(`seedKey: key ID ${keyId} is taken`);
-    this.keyRecords.push(record);
-    return { id: record.id, keyId, secret };
+  seedKey(key: SeedKey): { id: string; keyId: string; secret: string } {
+    return this.keyList.seed(key, this.api);
+  }
+
+  roles(): Schemas['RBACRole'][] {
+    return this.roleList.list();
+  }
+
+  service(): Service {
+    return this.services.answer();
+  }
+
+  setServiceState(state: ServiceState): void {
+    if (!this.api.enumOf('Service', 'state').includes(state)) throw new Error(`unknown service state ${state}`);
+    this.services.setState(state);
+  }
+
+  setServiceIpAccessList(list: IpAccessListEntry[]): void {
+    this.services.setIpAccessList(list);
   }
 
   reversePrivateEndpoints(): ReversePrivateEndpoint[] {
-    const now = Date.now();
-    return this.rpes.map((rpe) => this.advance(rpe, now));
+    return this.rpes.list();
   }
 
   setReversePrivateEndpointStatus(id: string, status: string): void {
-    if (!this.api.enumOf('ReversePrivateEndpoint', 'status').includes(status)) throw new Error(`unknown status ${status}`);
-    this.findRpe(id).endpoint.status = status as RpeStatus;
+    this.rpes.setStatus(id, status, this.api);
   }
 
   failNextReversePrivateEndpoint(status: 'Failed' | 'Rejected' | 'Expired'): void {
-    this.nextRpeStatus = status;
+    this.rpes.failNext(status);
   }
 
   privateEndpoints(): InstancePrivateEndpoint[] {
-    return structuredClone(this.endpoints);
+    return structuredClone(this.privateEndpointList.endpoints);
   }
 
   addFault(rule: FaultRule): void {
@@ -500,21 +401,28 @@ class EmulatorServer implements Emulator {
       if (params.serviceId !== undefined && !sameId(params.serviceId, this.serviceId)) {
         throw notFound(`Service ${params.serviceId} not found`);
       }
-      // The vendor: "The developer role has read-only permissions ... the admin role has full read
-      // and write permissions"; managing keys is an admin's job even when only reading them.
-      const allowed: Role[] = operation.method === 'GET' && !operation.template.includes('/keys') ? ['admin', 'developer'] : ['admin'];
-      if (!key.roles.some((role) => allowed.includes(role))) {
-        throw apiError(403, `The key's roles (${key.roles.join(', ')}) do not allow ${record.method} ${operation.template}`);
-      }
       const query = validateQuery(operation, new URLSearchParams(record.query));
       const body = parseBody(operation, record.headers['content-type'], record.rawBody);
+      // The vendor: "The developer role has read-only permissions ... the admin role has full read
+      // and write permissions"; managing keys is an admin's job even when only reading them, and
+      // `awake` needs only view permission.
+      const viewing =
+        (operation.method === 'GET' && !operation.template.includes('/keys')) ||
+        (operation.template.endsWith('/state') && body.command === 'awake');
+      const viewer = key.roles.includes('developer') || key.assignedRoleIds.length > 0;
+      if (!this.keyList.isAdmin(key) && !(viewing && viewer)) {
+        throw apiError(
+          403,
+          `The key's roles (${[...key.roles, ...key.assignedRoleIds].join(', ')}) do not allow ${record.method} ${operation.template}`,
+        );
+      }
       const handler = this.handlers[`${operation.method} ${operation.template}`] as Handler;
       const admitted = operation;
       return () => {
         try {
-          const { result } = handler({ params, query, body, key, now });
-          const envelope = { status: 200, requestId: randomUUID(), ...(result === undefined ? {} : { result }) };
-          return checked(admitted, { status: 200, headers, body: envelope });
+          const { result, envelope: pagination } = handler({ params, query, body, key, now });
+          const envelope = { status: 200, requestId: randomUUID(), ...(result === undefined ? {} : { result }), ...pagination };
+          return this.later(admitted, checked(admitted, { status: 200, headers, body: envelope }));
         } catch (error) {
           return refused(error);
         }
@@ -534,8 +442,8 @@ class EmulatorServer implements Emulator {
     const colon = credentials.indexOf(':');
     if (colon < 0) throw KEY_NOT_FOUND;
     const keyId = credentials.slice(0, colon);
-    const key = this.keyRecords.find((k) => k.keyIdHash === sha256Base64(keyId));
-    if (!key || key.keySecretHash !== sha256Base64(credentials.slice(colon + 1))) throw KEY_NOT_FOUND;
+    const key = this.keyList.find(keyId, credentials.slice(colon + 1));
+    if (!key) throw KEY_NOT_FOUND;
     if (key.state !== 'enabled' || (key.expireAt !== null && Date.parse(key.expireAt) <= now)) {
       throw new ApiError(401, { requestId: randomUUID(), error: 'UNAUTHORIZED: Key is not active', status: 401 });
     }
@@ -586,6 +494,13 @@ class EmulatorServer implements Emulator {
     return { operation: chosen.operation, params };
   }
 
+  /** A later API's answer: what `laterApi` makes of a checked 200's result. */
+  private later(operation: Operation, answer: Answer): Answer {
+    const body = answer.body as { result?: unknown } | undefined;
+    if (!this.options.laterApi || answer.status !== 200 || body?.result === undefined) return answer;
+    return { ...answer, body: { ...body, result: this.options.laterApi(`${operation.method} ${operation.template}`, body.result) } };
+  }
+
   private organization() {
     return {
       id: this.organizationId,
@@ -594,187 +509,6 @@ class EmulatorServer implements Emulator {
       privateEndpoints: this.privateEndpoints(),
       byocConfig: [],
     };
-  }
-
-  private service() {
-    const host = `${this.serviceId.slice(0, 8)}.${REGION}.${PROVIDER}.clickhouse.cloud`;
-    return {
-      id: this.serviceId,
-      name: 'emulated-service',
-      provider: PROVIDER,
-      region: REGION,
-      state: 'running',
-      clickhouseVersion: '25.8.1.1',
-      endpoints: [
-        { protocol: 'https', host, port: 8443 },
-        { protocol: 'nativesecure', host, port: 9440 },
-      ],
-      minReplicaMemoryGb: 8,
-      maxReplicaMemoryGb: 120,
-      numReplicas: 3,
-      idleScaling: true,
-      idleTimeoutMinutes: 15,
-      ipAccessList: [ALLOW_ANYWHERE],
-      createdAt: this.createdAt,
-      privateEndpointIds: this.endpoints.map((e) => e.id),
-      availablePrivateEndpointIds: [],
-      dataWarehouseId: this.serviceId,
-      isPrimary: true,
-      isReadonly: false,
-      releaseChannel: 'default',
-      hasTransparentDataEncryption: false,
-    };
-  }
-
-  private endpointServiceName(region = REGION): string {
-    return `com.amazonaws.vpce.${region}.vpce-svc-${createHash('sha256').update(region).digest('hex').slice(0, 17)}`;
-  }
-
-  private privateDnsHostname(): string {
-    return `${this.serviceId.slice(0, 8)}.${REGION}.vpce.${PROVIDER}.clickhouse.cloud`;
-  }
-
-  private regionConfig({ query }: Context) {
-    const provider = query.get('cloud_provider') as string;
-    const region = query.get('region_id') as string;
-    // Both parameters are plain strings in the document; their descriptions name the values.
-    const providers = this.api.enumOf('InstancePrivateEndpoint', 'cloudProvider');
-    if (!providers.includes(provider)) throw badRequest(`query parameter 'cloud_provider' must be one of ${providers.join(', ')}`);
-    const regions = this.api.enumOf('InstancePrivateEndpoint', 'region');
-    if (!regions.includes(region)) throw badRequest(`query parameter 'region_id' must be one of ${regions.join(', ')}`);
-    const endpointServiceIds: Record<string, string> = {
-      aws: this.endpointServiceName(region),
-      gcp: `projects/clickhouse-cloud/regions/${region}/serviceAttachments/production-${region}-clickhouse-cloud`,
-      azure: `production-${region}-clickhouse-cloud.${this.organizationId}.${region}.azure.privatelinkservice`,
-    };
-    return { endpointServiceId: endpointServiceIds[provider] };
-  }
-
-  private findKey(id: string | undefined): KeyRecord {
-    const key = this.keyRecords.find((k) => sameId(k.id, id ?? ''));
-    if (!key) throw notFound(`Key ${id} not found`);
-    return key;
-  }
-
-  private createKey({ body, now }: Context) {
-    const roles = body.roles as Role[] | undefined;
-    if (roles === undefined || roles.length === 0) throw badRequest(`'roles' must contain at least 1 element`);
-    const expireAt = body.expireAt as string | null | undefined;
-    if (typeof expireAt === 'string' && !(Date.parse(expireAt) > now)) throw badRequest(`'expireAt' must be in the future`);
-    const ipAccessList = (body.ipAccessList as IpAccessListEntry[] | undefined) ?? [ALLOW_ANYWHERE];
-    for (const [index, entry] of ipAccessList.entries()) {
-      if (entry.source === undefined) throw badRequest(`'ipAccessList[${index}].source' is required`);
-      if (!parseIpv4Source(entry.source)) {
-        throw badRequest(`'ipAccessList[${index}].source' must be an IPv4 address or IPv4 CIDR, got '${entry.source}'`);
-      }
-    }
-    const hashData = body.hashData as Schemas['ApiKeyHashData'] | undefined;
-    let credentials: { keyId: string; keySecret: string } | undefined;
-    let hashes: { keyIdHash: string; keySecretHash: string; keySuffix: string };
-    if (hashData) {
-      const { keyIdHash, keyIdSuffix, keySecretHash } = hashData;
-      for (const [name, value] of Object.entries({ keyIdHash, keyIdSuffix, keySecretHash })) {
-        if (value === undefined) throw badRequest(`'hashData.${name}' is required`);
-      }
-      if ([...(keyIdSuffix as string)].length !== 4) throw badRequest(`'hashData.keyIdSuffix' must be exactly 4 characters`);
-      for (const [name, value] of Object.entries({ keyIdHash, keySecretHash })) {
-        if (!isSha256Base64(value as string)) {
-          throw badRequest(`'hashData.${name}' must be the padded base64 of a 32-byte SHA-256 digest`);
-        }
-      }
-      hashes = { keyIdHash: keyIdHash as string, keySecretHash: keySecretHash as string, keySuffix: keyIdSuffix as string };
-    } else {
-      credentials = { keyId: randomAlphanumeric(20), keySecret: `4b1d${randomAlphanumeric(38)}` };
-      hashes = {
-        keyIdHash: sha256Base64(credentials.keyId),
-        keySecretHash: sha256Base64(credentials.keySecret),
-        keySuffix: credentials.keyId.slice(-4),
-      };
-    }
-    if (this.keyRecords.some((k) => k.keyIdHash === hashes.keyIdHash)) throw badRequest('A key with this key ID already exists');
-    if (this.keyRecords.length >= MAX_KEYS_PER_ORGANIZATION) {
-      throw badRequest(`An organization can hold at most ${MAX_KEYS_PER_ORGANIZATION} API keys`);
-    }
-    const record: KeyRecord = {
-      id: randomUUID(),
-      name: body.name as string | undefined,
-      state: (body.state as KeyRecord['state'] | undefined) ?? 'enabled',
-      roles,
-      createdAt: new Date(now).toISOString(),
-      // Stored as an instant, as a server keeps timestamps, so it comes back in canonical form.
-      expireAt: typeof expireAt === 'string' ? new Date(expireAt).toISOString() : null,
-      usedAt: undefined,
-      ipAccessList,
-      ...hashes,
-    };
-    this.keyRecords.push(record);
-    return { key: toApiKey(record), ...credentials };
-  }
-
-  private deleteKey({ params, key: authenticating }: Context) {
-    const key = this.findKey(params.keyId);
-    if (key === authenticating) {
-      throw badRequest('Only a key not used to authenticate the active request can be deleted');
-    }
-    this.keyRecords.splice(this.keyRecords.indexOf(key), 1);
-    this.windows.delete(key.id);
-    return {};
-  }
-
-  private createPrivateEndpoint({ body }: Context): InstancePrivateEndpoint {
-    const id = body.id as string | undefined;
-    if (id === undefined || id === '') throw badRequest(`'id' is required`);
-    if (this.endpoints.some((e) => e.id === id)) throw badRequest(`Private endpoint ${id} already exists`);
-    const endpoint: InstancePrivateEndpoint = {
-      id,
-      ...(body.description === undefined ? {} : { description: body.description as string }),
-      cloudProvider: PROVIDER,
-      region: REGION,
-    };
-    this.endpoints.push(endpoint);
-    return structuredClone(endpoint);
-  }
-
-  private createRpe({ body, now }: Context): ReversePrivateEndpoint {
-    const description = body.description as string | undefined;
-    if (description === undefined || description === '') throw badRequest(`'description' is required`);
-    if ([...description].length > 255) throw badRequest(`'description' must be at most 255 characters`);
-    const type = body.type as RpeType | undefined;
-    if (type === undefined) throw badRequest(`'type' is required`);
-    const own = RPE_TYPE_FIELDS[type];
-    for (const field of RPE_FIELDS) {
-      const given = body[field] !== undefined && body[field] !== null;
-      if (own.includes(field) && (!given || body[field] === '')) throw badRequest(`'${field}' is required for type ${type}`);
-      if (!own.includes(field) && given) throw badRequest(`'${field}' does not apply to type ${type}`);
-    }
-    const endpointId = `vpce-${randomHex(17)}`;
-    const endpoint: RpeRecord['endpoint'] = {
-      description,
-      type,
-      ...Object.fromEntries(RPE_FIELDS.map((field) => [field, body[field] ?? null])),
-      id: randomUUID(),
-      serviceId: this.serviceId,
-      endpointId,
-      dnsNames: [`${endpointId}-${randomAlphanumeric(8).toLowerCase()}.${REGION}.vpce.amazonaws.com`],
-      privateDnsNames: [],
-      status: 'Provisioning',
-    };
-    this.rpes.push({ endpoint, createdAt: now, polls: 0, finalStatus: this.nextRpeStatus ?? 'Ready' });
-    this.nextRpeStatus = undefined;
-    return structuredClone(endpoint);
-  }
-
-  private findRpe(id: string | undefined): RpeRecord {
-    const rpe = this.rpes.find((r) => sameId(r.endpoint.id as string, id ?? ''));
-    if (!rpe) throw notFound(`Reverse private endpoint ${id} not found`);
-    return rpe;
-  }
-
-  private advance(rpe: RpeRecord, now: number): ReversePrivateEndpoint {
-    const { readyAfterMs, readyAfterPolls = 2 } = this.options;
-    const due = readyAfterMs === undefined ? rpe.polls >= readyAfterPolls : now - rpe.createdAt >= readyAfterMs;
-    if (rpe.endpoint.status === 'Provisioning' && due) rpe.endpoint.status = rpe.finalStatus;
-    return structuredClone(rpe.endpoint);
   }
 
   private control(method: string, path: string, rawBody: string): Answer {
@@ -805,20 +539,6 @@ class EmulatorServer implements Emulator {
     }
     return { status: 404, headers: {}, body: { error: `No control route ${method} ${path}` } };
   }
-}
-
-function toApiKey(record: KeyRecord): ApiKey {
-  return {
-    id: record.id,
-    ...(record.name === undefined ? {} : { name: record.name }),
-    state: record.state,
-    roles: [...record.roles],
-    keySuffix: record.keySuffix,
-    createdAt: record.createdAt,
-    expireAt: record.expireAt,
-    ...(record.usedAt === undefined ? {} : { usedAt: record.usedAt }),
-    ipAccessList: structuredClone(record.ipAccessList),
-  };
 }
 
 function validateQuery(operation: Operation, query: URLSearchParams): URLSearchParams {

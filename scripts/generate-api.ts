@@ -27,6 +27,14 @@ function reduce(schema: Json): Json {
       out[key] = value;
     }
   }
+  // OpenAPI 3.1 writes a nullable field as `type: [T, "null"]`; the bundle's checker reads `nullable`.
+  if (Array.isArray(out.type)) {
+    const types = out.type as string[];
+    const [type, ...others] = types.filter((t) => t !== 'null');
+    if (others.length > 0) throw new Error(`a field of several types (${types.join(', ')}) is not supported`);
+    out.type = type;
+    if (types.includes('null')) out.nullable = true;
+  }
   // The document declares no `type` on its object schemas; every one with properties is an object.
   if (out.properties && !out.type) out.type = 'object';
   return out;

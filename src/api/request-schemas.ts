@@ -2,57 +2,6 @@
 import type { BodySchema } from './body-schema.js';
 
 export const requestSchemas = {
-  "ServicPrivateEndpointePostRequest": {
-    "properties": {
-      "id": {
-        "type": "string"
-      },
-      "description": {
-        "type": "string"
-      }
-    },
-    "type": "object"
-  },
-  "CreateReversePrivateEndpoint": {
-    "properties": {
-      "description": {
-        "type": "string"
-      },
-      "type": {
-        "type": "string",
-        "enum": [
-          "VPC_ENDPOINT_SERVICE",
-          "VPC_RESOURCE",
-          "MSK_MULTI_VPC"
-        ]
-      },
-      "vpcEndpointServiceName": {
-        "type": "string",
-        "nullable": true
-      },
-      "vpcResourceConfigurationId": {
-        "type": "string",
-        "nullable": true
-      },
-      "vpcResourceShareArn": {
-        "type": "string",
-        "nullable": true
-      },
-      "mskClusterArn": {
-        "type": "string",
-        "nullable": true
-      },
-      "mskAuthentication": {
-        "type": "string",
-        "nullable": true,
-        "enum": [
-          "SASL_IAM",
-          "SASL_SCRAM"
-        ]
-      }
-    },
-    "type": "object"
-  },
   "ApiKeyPostRequest": {
     "properties": {
       "name": {
@@ -95,6 +44,13 @@ export const requestSchemas = {
           ]
         }
       },
+      "assignedRoleIds": {
+        "type": "array",
+        "items": {
+          "type": "string",
+          "format": "uuid"
+        }
+      },
       "ipAccessList": {
         "type": "array",
         "items": {
@@ -103,6 +59,73 @@ export const requestSchemas = {
               "type": "string"
             },
             "description": {
+              "type": "string"
+            }
+          },
+          "type": "object"
+        }
+      }
+    },
+    "type": "object"
+  },
+  "ServicPrivateEndpointePostRequest": {
+    "properties": {
+      "id": {
+        "type": "string"
+      },
+      "description": {
+        "type": "string"
+      }
+    },
+    "type": "object"
+  },
+  "CreateReversePrivateEndpoint": {
+    "properties": {
+      "description": {
+        "type": "string"
+      },
+      "type": {
+        "type": "string",
+        "enum": [
+          "VPC_ENDPOINT_SERVICE",
+          "VPC_RESOURCE",
+          "MSK_MULTI_VPC",
+          "GCP_PSC_SERVICE_ATTACHMENT"
+        ]
+      },
+      "vpcEndpointServiceName": {
+        "type": "string",
+        "nullable": true
+      },
+      "vpcResourceConfigurationId": {
+        "type": "string",
+        "nullable": true
+      },
+      "vpcResourceShareArn": {
+        "type": "string",
+        "nullable": true
+      },
+      "mskClusterArn": {
+        "type": "string",
+        "nullable": true
+      },
+      "mskAuthentication": {
+        "type": "string",
+        "enum": [
+          "SASL_IAM",
+          "SASL_SCRAM"
+        ],
+        "nullable": true
+      },
+      "gcpServiceAttachment": {
+        "type": "string",
+        "nullable": true
+      },
+      "customPrivateDnsMappings": {
+        "type": "array",
+        "items": {
+          "properties": {
+            "privateDnsName": {
               "type": "string"
             }
           },

@@ -4,84 +4,7 @@
  */
 
 export interface paths {
-    "/v1/organizations/{organizationId}/services/{serviceId}/privateEndpoint": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Create a private endpoint
-         * @description Create a new private endpoint. The private endpoint will be associated with this service and organization
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the requested organization. */
-                    organizationId: string;
-                    /** @description ID of the requested service. */
-                    serviceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["ServicPrivateEndpointePostRequest"];
-                };
-            };
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["InstancePrivateEndpoint"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints": {
+    "/v1/organizations/{organizationId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -89,126 +12,12 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * List reverse private endpoints
-         * @description **This endpoint is in beta.** API contract is stable, and no breaking changes are expected in the future. <br /><br /> Returns a list of reverse private endpoints for the specified service.
+         * Get organization details
+         * @description Returns details of a single organization. In order to get the details, the auth key must belong to the organization.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the organization that owns the service. */
-                    organizationId: string;
-                    /** @description ID of the service that owns the Reverse Private Endpoint. */
-                    serviceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["ReversePrivateEndpoint"][];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["organizationGet"];
         put?: never;
-        /**
-         * Create reverse private endpoint
-         * @description **This endpoint is in beta.** API contract is stable, and no breaking changes are expected in the future. <br /><br /> Create a new reverse private endpoint.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the organization that owns the service. */
-                    organizationId: string;
-                    /** @description ID of the service that owns the Reverse Private Endpoint. */
-                    serviceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["CreateReversePrivateEndpoint"];
-                };
-            };
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["ReversePrivateEndpoint"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -224,128 +33,22 @@ export interface paths {
         };
         /**
          * Get list of all keys
-         * @description Returns a list of all keys in the organization.
+         * @description Returns a list of keys in the organization, ordered by creation date, oldest first. Results are capped at `limit` (default and maximum 250) per page. Every response carries `limit`, `totalCount` and `nextCursor`; pass `nextCursor` as the `cursor` query parameter to fetch the next page, repeating until it is null.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the requested organization. */
-                    organizationId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["ApiKey"][];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["openapiKeyGetList"];
         put?: never;
         /**
          * Create key
          * @description Creates new API key.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the organization that will own the key. */
-                    organizationId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: {
-                content: {
-                    "application/json": components["schemas"]["ApiKeyPostRequest"];
-                };
-            };
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["ApiKeyPostResponse"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["openapiKeyCreate"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/v1/organizations/{organizationId}": {
+    "/v1/organizations/{organizationId}/keys/{keyId}": {
         parameters: {
             query?: never;
             header?: never;
@@ -353,61 +56,34 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Get organization details
-         * @description Returns details of a single organization. In order to get the details, the auth key must belong to the organization.
+         * Get key details
+         * @description Returns a single key details.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the requested organization. */
-                    organizationId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["Organization"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
+        get: operations["openapiKeyGet"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete key
+         * @description Deletes API key. Only a key not used to authenticate the active request can be deleted.
+         */
+        delete: operations["openapiKeyDelete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organizationId}/roles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        /**
+         * List all available roles for an organization
+         * @description Returns all available roles (system + custom) for an organization.
+         */
+        get: operations["organizationRolesGetList"];
         put?: never;
         post?: never;
         delete?: never;
@@ -427,192 +103,54 @@ export interface paths {
          * Get service details
          * @description Returns a service that belongs to the organization
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the organization that owns the service. */
-                    organizationId: string;
-                    /** @description ID of the requested service. */
-                    serviceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["Service"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["instanceGet"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update service basic details
+         * @description Updates basic service details like service name or IP access list.
+         */
+        patch: operations["instanceUpdate"];
         trace?: never;
     };
-    "/v1/organizations/{organizationId}/keys/{keyId}": {
+    "/v1/organizations/{organizationId}/services/{serviceId}/state": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Get key details
-         * @description Returns a single key details.
-         */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the requested organization. */
-                    organizationId: string;
-                    /** @description ID of the requested key. */
-                    keyId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["ApiKey"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get?: never;
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
         /**
-         * Delete key
-         * @description Deletes API key. Only a key not used to authenticate the active request can be deleted.
+         * Update service state
+         * @description Starts or stop service
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the organization that owns the key. */
-                    organizationId: string;
-                    /** @description ID of the key to delete. */
-                    keyId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
+        patch: operations["instanceStateUpdate"];
+        trace?: never;
+    };
+    "/v1/organizations/{organizationId}/services/{serviceId}/privateEndpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
         };
+        get?: never;
+        put?: never;
+        /**
+         * Create a private endpoint
+         * @description Create a new private endpoint. The private endpoint will be associated with this service and organization
+         */
+        post: operations["instancePrivateEndpointCreate"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -629,60 +167,7 @@ export interface paths {
          * Get private endpoint configuration
          * @description Information required to set up a private endpoint
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the requested organization. */
-                    organizationId: string;
-                    /** @description ID of the requested service. */
-                    serviceId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["PrivateEndpointConfig"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["instancePrivateEndpointConfigGet"];
         put?: never;
         post?: never;
         delete?: never;
@@ -703,65 +188,33 @@ export interface paths {
          * @deprecated
          * @description Deprecated. Please follow [documentation](https://clickhouse.com/docs/manage/security/aws-privatelink#add-endpoint-id-to-services-allow-list) for the updated process.
          */
-        get: {
-            parameters: {
-                query: {
-                    /** @description Cloud provider identifier. One of aws, gcp, or azure. */
-                    cloud_provider: string;
-                    /** @description Region identifier within specific cloud providers. */
-                    region_id: string;
-                };
-                header?: never;
-                path: {
-                    /** @description ID of the requested organization. */
-                    organizationId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["OrganizationCloudRegionPrivateEndpointConfig"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["organizationPrivateEndpointConfigGetList"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List reverse private endpoints
+         * @description Returns a list of reverse private endpoints for the specified service.
+         */
+        get: operations["clickPipeReversePrivateEndpointGetList"];
+        put?: never;
+        /**
+         * Create reverse private endpoint
+         * @description Create a new reverse private endpoint.
+         */
+        post: operations["clickPipeReversePrivateEndpointCreate"];
         delete?: never;
         options?: never;
         head?: never;
@@ -777,139 +230,235 @@ export interface paths {
         };
         /**
          * Get reverse private endpoint
-         * @description **This endpoint is in beta.** API contract is stable, and no breaking changes are expected in the future. <br /><br /> Returns the reverse private endpoint with the specified ID.
+         * @description Returns the reverse private endpoint with the specified ID.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the organization that owns the service. */
-                    organizationId: string;
-                    /** @description ID of the service that owns the Reverse Private Endpoint. */
-                    serviceId: string;
-                    /** @description ID of the reverse private endpoint to get. */
-                    reversePrivateEndpointId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                            result?: components["schemas"]["ReversePrivateEndpoint"];
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["clickPipeReversePrivateEndpointGet"];
         put?: never;
         post?: never;
         /**
          * Delete reverse private endpoint
-         * @description **This endpoint is in beta.** API contract is stable, and no breaking changes are expected in the future. <br /><br /> Delete the reverse private endpoint with the specified ID.
+         * @description Delete the reverse private endpoint with the specified ID.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    /** @description ID of the organization that owns the service. */
-                    organizationId: string;
-                    /** @description ID of the service that owns the Reverse Private Endpoint. */
-                    serviceId: string;
-                    /** @description ID of the reverse private endpoint to delete. */
-                    reversePrivateEndpointId: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Successful response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 200
-                             */
-                            status?: number;
-                            /**
-                             * Format: uuid
-                             * @description Unique id assigned to every request. UUIDv4
-                             */
-                            requestId?: string;
-                        };
-                    };
-                };
-                /** @description The server cannot or will not process the request due to something that is perceived to be a client error. */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /**
-                             * @description HTTP status code.
-                             * @example 400
-                             */
-                            status?: number;
-                            /** @description Detailed error description. */
-                            error?: string;
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["clickPipeReversePrivateEndpointDelete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update reverse private endpoint
+         * @description Update mutable fields for an existing reverse private endpoint. customPrivateDnsMappings is a full replacement list. Use an empty array to clear mappings.
+         */
+        patch: operations["clickPipeReversePrivateEndpointUpdate"];
         trace?: never;
     };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ServicPrivateEndpointePostRequest: {
-            /** @description Private endpoint identifier */
+        ApiKey: {
+            /**
+             * Format: uuid
+             * @description Unique API key ID.
+             */
             id?: string;
-            /** @description Description of private endpoint */
+            /** @description Name of the key */
+            name?: string;
+            /**
+             * @description State of the key: 'enabled', 'disabled'.
+             * @enum {string}
+             */
+            state?: "enabled" | "disabled";
+            /**
+             * @deprecated
+             * @description DEPRECATED. Use `assignedRoles` instead. List of roles assigned to the key. For organizations that have migrated to custom roles, this field is frozen at the pre-migration value and does not reflect current role assignments.
+             */
+            roles?: ("admin" | "developer" | "query_endpoints")[];
+            /** @description Custom roles and System roles assigned to this API key */
+            assignedRoles?: components["schemas"]["AssignedRole"][];
+            /** @description Last 4 letters of the key. */
+            keySuffix?: string;
+            /**
+             * Format: date-time
+             * @description Timestamp the key was created. ISO-8601.
+             */
+            createdAt?: string;
+            /**
+             * Format: date-time
+             * @description Timestamp the key expires. If not present, `null` or is empty the key never expires. ISO-8601.
+             */
+            expireAt?: string | null;
+            /**
+             * Format: date-time
+             * @description Timestamp the key was used last time, with one-minute precision. If not present the key was never used. ISO-8601.
+             */
+            usedAt?: string;
+            /** @description List of IP addresses allowed to access the API using this key */
+            ipAccessList?: components["schemas"]["IpAccessListEntry"][];
+        };
+        ApiKeyHashData: {
+            /** @description Hash of the key ID. */
+            keyIdHash?: string;
+            /** @description Last 4 digits of the key ID. Algorithm: echo -n "yourpassword" | sha256sum | tr -d '-' | xxd -r -p | base64 */
+            keyIdSuffix?: string;
+            /** @description Hash of the key secret. Algorithm: echo -n "yourpassword" | sha256sum | tr -d '-' | xxd -r -p | base64 */
+            keySecretHash?: string;
+        };
+        ApiKeyPostRequest: {
+            /** @description Name of the key. */
+            name?: string;
+            /**
+             * Format: date-time
+             * @description Timestamp the key expires. If not present, `null` or is empty the key never expires. ISO-8601.
+             */
+            expireAt?: string | null;
+            /**
+             * @description Initial state of the key: 'enabled', 'disabled'. If not provided the new key will be 'enabled'.
+             * @enum {string}
+             */
+            state?: "enabled" | "disabled";
+            hashData?: components["schemas"]["ApiKeyHashData"];
+            /**
+             * @deprecated
+             * @description DEPRECATED. Use `assignedRoleIds` instead. List of roles assigned to the key. Contains at least 1 element.
+             */
+            roles?: ("admin" | "developer" | "query_endpoints")[];
+            /** @description Array of role UUIDs to assign to the API key */
+            assignedRoleIds?: string[];
+            /** @description List of IP addresses allowed to access the API using this key */
+            ipAccessList?: components["schemas"]["IpAccessListEntry"][];
+        };
+        ApiKeyPostResponse: {
+            key?: components["schemas"]["ApiKey"];
+            /** @description Generated key ID. Provided only if there was no 'hashData' in the request. */
+            keyId?: string;
+            /** @description Generated key secret. Provided only if there was no 'hashData' in the request. */
+            keySecret?: string;
+        };
+        AssignedRole: {
+            /**
+             * Format: uuid
+             * @description Unique identifier of the role
+             */
+            roleId?: string;
+            /** @description Human-readable name of the role */
+            roleName?: string;
+            /**
+             * @description Type of role: system (predefined) or custom (organization-defined)
+             * @enum {string}
+             */
+            roleType?: "system" | "custom";
+        };
+        ByocConfig: {
+            /** @description Unique identifier of the BYOC configuration */
+            id?: string;
+            /**
+             * @description State of the infrastructure
+             * @enum {string}
+             */
+            state?: "infra-ready" | "infra-provisioning" | "infra-terminated";
+            /** @description Name of the account */
+            accountName?: string;
+            /**
+             * @description Region for which the BYOC has been configured and where it is possible to create services
+             * @enum {string}
+             */
+            regionId?: "ap-northeast-1" | "ap-northeast-2" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "ca-central-1" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "il-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west2" | "europe-west4" | "asia-southeast1" | "asia-northeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral" | "centralus";
+            /**
+             * @description Cloud provider of the region
+             * @enum {string}
+             */
+            cloudProvider?: "gcp" | "aws" | "azure";
+            /** @description Human readable name for infrastructure */
+            displayName?: string;
+        };
+        CreateReversePrivateEndpoint: {
+            /**
+             * @description Reverse private endpoint description. Maximum length is 255 characters.
+             * @example My reverse private endpoint
+             */
             description?: string;
+            /**
+             * @description Reverse private endpoint type.
+             * @example VPC_ENDPOINT_SERVICE
+             * @enum {string}
+             */
+            type?: "VPC_ENDPOINT_SERVICE" | "VPC_RESOURCE" | "MSK_MULTI_VPC" | "GCP_PSC_SERVICE_ATTACHMENT";
+            /**
+             * @description VPC endpoint service name.
+             * @example com.amazonaws.vpce.us-east-1.vpce-svc-12345678901234567
+             */
+            vpcEndpointServiceName?: string | null;
+            /**
+             * @description VPC resource configuration ID. Required for VPC_RESOURCE type.
+             * @example rcfg-12345678901234567
+             */
+            vpcResourceConfigurationId?: string | null;
+            /**
+             * @description VPC resource share ARN. Required for VPC_RESOURCE type.
+             * @example arn:aws:ram:us-east-1:123456789012:resource-share/share-12345678901234567
+             */
+            vpcResourceShareArn?: string | null;
+            /**
+             * @description MSK cluster ARN. Required for MSK_MULTI_VPC type.
+             * @example arn:aws:kafka:us-east-1:123456789012:cluster/my-cluster
+             */
+            mskClusterArn?: string | null;
+            /**
+             * @description MSK cluster authentication type. Required for MSK_MULTI_VPC type.
+             * @example SASL_IAM
+             * @enum {string|null}
+             */
+            mskAuthentication?: "SASL_IAM" | "SASL_SCRAM" | null;
+            /**
+             * @description Private Preview. GCP PSC service attachment URI. Required for GCP_PSC_SERVICE_ATTACHMENT type. Format: projects/{project}/regions/{region}/serviceAttachments/{name}.
+             * @example projects/my-project/regions/us-central1/serviceAttachments/my-service
+             */
+            gcpServiceAttachment?: string | null;
+            /**
+             * @description Optional private DNS names for Reverse Private Endpoint. Can be used as data source destination address. Must be unique across the ClickHouse service.
+             *     Generally available for Google Private Service Connect (PSC). For AWS PrivateLink (VPC endpoint service and VPC resource), available in Private Preview; contact ClickHouse support to enable it for your service. Not supported for MSK multi-VPC.
+             *     Supports exact names and leading wildcard names such as *.example.com
+             * @example [
+             *       {
+             *         "privateDnsName": "my-service.example.com"
+             *       },
+             *       {
+             *         "privateDnsName": "*.example.com"
+             *       }
+             *     ]
+             */
+            customPrivateDnsMappings?: components["schemas"]["CustomPrivateDnsMapping"][];
+        };
+        CurrentScaling: {
+            /**
+             * @description Autoscaling mode currently in effect on the running service. May diverge from the configured baseline mode while a schedule entry is active.
+             * @enum {string}
+             */
+            effectiveAutoscalingMode?: "vertical" | "horizontal";
+            /** @description Minimum memory per replica (Gb) currently applied to the running service. May diverge from the top-level `minReplicaMemoryGb` baseline while a schedule entry is active. */
+            effectiveMinReplicaMemoryGb?: number;
+            /** @description Maximum memory per replica (Gb) currently applied to the running service. May diverge from the top-level `maxReplicaMemoryGb` baseline while a schedule entry is active. Reflects the stored value: normally equal to `effectiveMinReplicaMemoryGb` in horizontal mode, but a legacy service stored with an unequal memory range reports the stored bounds as-is. */
+            effectiveMaxReplicaMemoryGb?: number;
+            /** @description Minimum number of replicas currently applied to the running service. May diverge from the baseline while a schedule entry is active. Reflects the stored value: normally equal to `effectiveMaxReplicas` in vertical mode (a fixed replica count), but a legacy service stored with an unequal replica range reports the stored bounds as-is. */
+            effectiveMinReplicas?: number;
+            /** @description Maximum number of replicas currently applied to the running service. May diverge from the baseline while a schedule entry is active. */
+            effectiveMaxReplicas?: number;
+            /** @description Whether idle scaling is currently in effect on the service. May diverge from the top-level `idleScaling` baseline while a schedule entry is active. */
+            effectiveIdleScaling?: boolean;
+            /** @description Idle timeout in minutes currently in effect on the service. May diverge from the top-level `idleTimeoutMinutes` baseline while a schedule entry is active. */
+            effectiveIdleTimeoutMinutes?: number;
+            /**
+             * Format: uuid
+             * @description ID of the schedule entry whose values are currently applied to the service. Absent when no entry is active.
+             */
+            activeEntryId?: string;
+        };
+        CustomPrivateDnsMapping: {
+            /**
+             * @description Optional private DNS names for Reverse Private Endpoint. Can be used as data source destination address. Must be unique across the ClickHouse service.
+             *     Generally available for Google Private Service Connect (PSC). For AWS PrivateLink (VPC endpoint service and VPC resource), available in Private Preview; contact ClickHouse support to enable it for your service. Not supported for MSK multi-VPC.
+             *     Supports exact names and leading wildcard names such as *.example.com
+             * @example *.my-service.example.com
+             */
+            privateDnsName?: string;
         };
         InstancePrivateEndpoint: {
             /** @description Private endpoint identifier */
@@ -925,46 +474,145 @@ export interface components {
              * @description Region in which the private endpoint is located
              * @enum {string}
              */
-            region?: "ap-northeast-1" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "me-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west4" | "asia-southeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral";
+            region?: "ap-northeast-1" | "ap-northeast-2" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "ca-central-1" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "il-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west2" | "europe-west4" | "asia-southeast1" | "asia-northeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral" | "centralus";
         };
-        CreateReversePrivateEndpoint: {
+        InstancePrivateEndpointsPatch: {
+            /** @description Elements to add. Executed after "remove" part is processed. */
+            add?: string[];
+            /** @description Elements to remove. Executed before "add" part is processed. */
+            remove?: string[];
+        };
+        InstanceTagsPatch: {
+            /** @description Elements to add. Executed after "remove" part is processed. */
+            add?: components["schemas"]["ResourceTagsV1"][];
+            /** @description Elements to remove. Executed before "add" part is processed. */
+            remove?: components["schemas"]["ResourceTagsV1"][];
+        };
+        IpAccessListEntry: {
+            /** @description IP or CIDR */
+            source?: string;
+            /** @description Optional description of IPv4 address or IPv4 CIDR to allow access from */
+            description?: string;
+        };
+        IpAccessListPatch: {
+            /** @description Elements to add. Executed after "remove" part is processed. */
+            add?: components["schemas"]["IpAccessListEntry"][];
+            /** @description Elements to remove. Executed before "add" part is processed. */
+            remove?: components["schemas"]["IpAccessListEntry"][];
+        };
+        Organization: {
             /**
-             * @description Reverse private endpoint description. Maximum length is 255 characters.
-             * @example My reverse private endpoint
+             * Format: uuid
+             * @description Unique organization ID.
              */
+            id?: string;
+            /**
+             * Format: date-time
+             * @description The timestamp the organization was created. ISO-8601.
+             */
+            createdAt?: string;
+            /** @description Name of the organization. */
+            name?: string;
+            /** @description List of private endpoints for organization */
+            privateEndpoints?: components["schemas"]["OrganizationPrivateEndpoint"][];
+            /** @description BYOC configuration for the organization */
+            byocConfig?: components["schemas"]["ByocConfig"][];
+            /** @description Whether crash reports (core dumps) collection is enabled for services in the organization. When disabled at the organization level, individual services cannot enable crash reports. */
+            enableCoreDumps?: boolean;
+        };
+        OrganizationCloudRegionPrivateEndpointConfig: {
+            /** @description Unique identifier of the interface endpoint you created in your VPC with the AWS(Service Name) or GCP(Target Service) resource */
+            endpointServiceId?: string;
+        };
+        OrganizationPrivateEndpoint: {
+            /** @description Private endpoint identifier */
+            id?: string;
+            /** @description Description of private endpoint */
             description?: string;
             /**
-             * @description Reverse private endpoint type.
-             * @example VPC_ENDPOINT_SERVICE
+             * @description Cloud provider in which the private endpoint is lcoated
              * @enum {string}
              */
-            type?: "VPC_ENDPOINT_SERVICE" | "VPC_RESOURCE" | "MSK_MULTI_VPC";
+            cloudProvider?: "gcp" | "aws" | "azure";
             /**
-             * @description VPC endpoint service name.
-             * @example com.amazonaws.vpce.us-east-1.vpce-svc-12345678901234567
+             * @description Region in which the private endpoint is located
+             * @enum {string}
              */
-            vpcEndpointServiceName?: string | null;
+            region?: "ap-northeast-1" | "ap-northeast-2" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "ca-central-1" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "il-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west2" | "europe-west4" | "asia-southeast1" | "asia-northeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral" | "centralus";
+        };
+        PrivateEndpointConfig: {
+            /** @description Unique identifier of the interface endpoint you created in your VPC with the AWS(Service Name), GCP(Target Service) or AZURE (Private Link Service) resource */
+            endpointServiceId?: string;
+            /** @description Private DNS Hostname of the VPC you created */
+            privateDnsHostname?: string;
+        };
+        RBACPolicy: {
+            /** @description Unique policy identifier */
+            id?: string;
+            /** @description ID of the role this policy belongs to */
+            roleId?: string;
+            /** @description Tenant resource ID (e.g., organization/uuid) */
+            tenantId?: string;
             /**
-             * @description VPC resource configuration ID. Required for VPC_RESOURCE type.
-             * @example rcfg-12345678901234567
+             * @description Whether this policy allows or denies access
+             * @enum {string}
              */
-            vpcResourceConfigurationId?: string | null;
+            allowDeny?: "ALLOW" | "DENY";
+            /** @description List of permissions granted or denied by this policy */
+            permissions?: string[];
+            /** @description List of resource IDs this policy applies to (e.g., instance/uuid, instance/*) */
+            resources?: string[];
+            tags?: components["schemas"]["RBACPolicyTags"];
+        };
+        RBACPolicyTags: {
+            /** @description Optional list of database grants (e.g., database names) */
+            grants?: string[];
             /**
-             * @description VPC resource share ARN. Required for VPC_RESOURCE type.
-             * @example arn:aws:ram:us-east-1:123456789012:resource-share/share-12345678901234567
+             * @description Optional SQL console role type
+             * @enum {string}
              */
-            vpcResourceShareArn?: string | null;
+            roleV2?: "sql-console-readonly" | "sql-console-admin";
+        };
+        RBACRole: {
+            /** @description Unique role identifier */
+            id?: string;
+            /** @description Tenant resource ID (e.g., organization/uuid) */
+            tenantId?: string;
+            /** @description Owner resource ID (e.g., organization/uuid) */
+            ownerId?: string;
+            /** @description Name of the role */
+            name?: string;
             /**
-             * @description MSK cluster ARN. Required for MSK_MULTI_VPC type.
-             * @example arn:aws:kafka:us-east-1:123456789012:cluster/my-cluster
+             * @description Whether this is a system role or a custom role
+             * @enum {string}
              */
-            mskClusterArn?: string | null;
+            type?: "system" | "custom";
+            /** @description List of actor resource IDs assigned to this role (e.g., user/uuid, apiKey/uuid) */
+            actors?: string[];
+            /** @description List of policies associated with this role */
+            policies?: components["schemas"]["RBACPolicy"][];
             /**
-             * @description MSK cluster authentication type. Required for MSK_MULTI_VPC type.
-             * @example SASL_IAM
-             * @enum {string|null}
+             * Format: date-time
+             * @description Timestamp when the role was created. ISO-8601.
              */
-            mskAuthentication?: "SASL_IAM" | "SASL_SCRAM" | null;
+            createdAt?: string;
+            /**
+             * Format: date-time
+             * @description Timestamp when the role was last updated. ISO-8601.
+             */
+            updatedAt?: string;
+        };
+        /**
+         * @example {
+         *       "key": "Environment",
+         *       "value": "staging"
+         *     }
+         */
+        ResourceTagsV1: {
+            /** @description Tag key. Must be alphanumeric with dashes, underscores and dots. */
+            key: string;
+            /** @description Tag value. Must be alphanumeric with dashes, underscores and dots. */
+            value?: string;
         };
         ReversePrivateEndpoint: {
             /**
@@ -977,7 +625,7 @@ export interface components {
              * @example VPC_ENDPOINT_SERVICE
              * @enum {string}
              */
-            type?: "VPC_ENDPOINT_SERVICE" | "VPC_RESOURCE" | "MSK_MULTI_VPC";
+            type?: "VPC_ENDPOINT_SERVICE" | "VPC_RESOURCE" | "MSK_MULTI_VPC" | "GCP_PSC_SERVICE_ATTACHMENT";
             /**
              * @description VPC endpoint service name.
              * @example com.amazonaws.vpce.us-east-1.vpce-svc-12345678901234567
@@ -1004,6 +652,25 @@ export interface components {
              * @enum {string|null}
              */
             mskAuthentication?: "SASL_IAM" | "SASL_SCRAM" | null;
+            /**
+             * @description Private Preview. GCP PSC service attachment URI. Required for GCP_PSC_SERVICE_ATTACHMENT type. Format: projects/{project}/regions/{region}/serviceAttachments/{name}.
+             * @example projects/my-project/regions/us-central1/serviceAttachments/my-service
+             */
+            gcpServiceAttachment?: string | null;
+            /**
+             * @description Optional private DNS names for Reverse Private Endpoint. Can be used as data source destination address. Must be unique across the ClickHouse service.
+             *     Generally available for Google Private Service Connect (PSC). For AWS PrivateLink (VPC endpoint service and VPC resource), available in Private Preview; contact ClickHouse support to enable it for your service. Not supported for MSK multi-VPC.
+             *     Supports exact names and leading wildcard names such as *.example.com
+             * @example [
+             *       {
+             *         "privateDnsName": "my-service.example.com"
+             *       },
+             *       {
+             *         "privateDnsName": "*.example.com"
+             *       }
+             *     ]
+             */
+            customPrivateDnsMappings?: components["schemas"]["CustomPrivateDnsMapping"][];
             /**
              * Format: uuid
              * @description Reverse private endpoint ID.
@@ -1021,9 +688,19 @@ export interface components {
              * @example vpce-12345678901234567
              */
             endpointId?: string;
-            /** @description Reverse private endpoint internal DNS names. */
+            /**
+             * @description Reverse private endpoint internal DNS names.
+             * @example [
+             *       "vpce-12345678901234567-abcdefg.execute-api.us-east-1.vpce.amazonaws.com"
+             *     ]
+             */
             dnsNames?: string[];
-            /** @description Reverse private endpoint private DNS names. */
+            /**
+             * @description Reverse private endpoint private DNS names.
+             * @example [
+             *       "vpce-12345678901234567-abcdefg.execute-api.us-east-1.vpce.amazonaws.com"
+             *     ]
+             */
             privateDnsNames?: string[];
             /**
              * @description Reverse private endpoint status.
@@ -1032,94 +709,74 @@ export interface components {
              */
             status?: "Unknown" | "Provisioning" | "Deleting" | "Ready" | "Failed" | "PendingAcceptance" | "Rejected" | "Expired";
         };
-        ApiKeyPostRequest: {
-            /** @description Name of the key. */
-            name?: string;
-            /**
-             * Format: date-time
-             * @description Timestamp the key expires. If not present, `null` or is empty the key never expires. ISO-8601.
-             */
-            expireAt?: string | null;
-            /**
-             * @description Initial state of the key: 'enabled', 'disabled'. If not provided the new key will be 'enabled'.
-             * @enum {string}
-             */
-            state?: "enabled" | "disabled";
-            hashData?: components["schemas"]["ApiKeyHashData"];
-            /** @description List of roles assigned to the key. Contains at least 1 element. */
-            roles?: ("admin" | "developer" | "query_endpoints")[];
-            /** @description List of IP addresses allowed to access the API using this key */
-            ipAccessList?: components["schemas"]["IpAccessListEntry"][];
-        };
-        ApiKeyPostResponse: {
-            key?: components["schemas"]["ApiKey"];
-            /** @description Generated key ID. Provided only if there was no 'hashData' in the request. */
-            keyId?: string;
-            /** @description Generated key secret. Provided only if there was no 'hashData' in the request. */
-            keySecret?: string;
-        };
-        ApiKeyHashData: {
-            /** @description Hash of the key ID. */
-            keyIdHash?: string;
-            /** @description Last 4 digits of the key ID. Algorithm: echo -n "yourpassword" | sha256sum | tr -d '-' | xxd -r -p | base64 */
-            keyIdSuffix?: string;
-            /** @description Hash of the key secret. Algorithm: echo -n "yourpassword" | sha256sum | tr -d '-' | xxd -r -p | base64 */
-            keySecretHash?: string;
-        };
-        IpAccessListEntry: {
-            /** @description IP or CIDR */
-            source?: string;
-            /** @description Optional description of IPv4 address or IPv4 CIDR to allow access from */
-            description?: string;
-        };
-        ApiKey: {
+        ScalingSchedule: {
+            /** @description List of schedule entries. */
+            entries: components["schemas"]["ScalingScheduleEntry"][];
+            baseConfig: components["schemas"]["ScalingScheduleBaseConfig"];
             /**
              * Format: uuid
-             * @description Unique API key ID.
+             * @description ID of the currently-active schedule entry. Absent when no entry is active and the base config is in effect.
              */
-            id?: string;
-            /** @description Name of the key */
-            name?: string;
-            /**
-             * @description State of the key: 'enabled', 'disabled'.
-             * @enum {string}
-             */
-            state?: "enabled" | "disabled";
-            /** @description List of roles assigned to the key. Contains at least 1 element. */
-            roles?: ("admin" | "developer" | "query_endpoints")[];
-            /** @description Last 4 letters of the key. */
-            keySuffix?: string;
-            /**
-             * Format: date-time
-             * @description Timestamp the key was created. ISO-8601.
-             */
-            createdAt?: string;
-            /**
-             * Format: date-time
-             * @description Timestamp the key expires. If not present, `null` or is empty the key never expires. ISO-8601.
-             */
-            expireAt?: string | null;
-            /**
-             * Format: date-time
-             * @description Timestamp the key was used last time. If not present the key was never used. ISO-8601.
-             */
-            usedAt?: string;
-            /** @description List of IP addresses allowed to access the API using this key */
-            ipAccessList?: components["schemas"]["IpAccessListEntry"][];
+            activeEntryId?: string;
         };
-        ServiceEndpoint: {
+        ScalingScheduleBaseConfig: {
             /**
-             * @description Endpoint protocol: 'https', 'nativesecure', 'mysql'.
-             * @example mysql
+             * @description Autoscaling mode applied when no schedule entry is active. "vertical" runs a fixed replica count while memory scales; "horizontal" scales the replica count at a fixed per-replica memory.
              * @enum {string}
              */
-            protocol?: "https" | "nativesecure" | "mysql";
-            /** @description Service host name */
-            host?: string;
-            /** @description Numeric port */
-            port?: number;
-            /** @description Optional username for the endpoint */
-            username?: string | null;
+            autoscalingMode?: "vertical" | "horizontal";
+            /** @description Minimum memory per replica (Gb) when no schedule entry is active. */
+            minReplicaMemoryGb?: number;
+            /** @description Maximum memory per replica (Gb) when no schedule entry is active. */
+            maxReplicaMemoryGb?: number;
+            /** @description Minimum number of replicas when no schedule entry is active. */
+            minReplicas?: number;
+            /** @description Maximum number of replicas when no schedule entry is active. */
+            maxReplicas?: number;
+            /** @description Whether idle scaling is enabled when no schedule entry is active. */
+            idleScaling?: boolean;
+            /** @description Idle timeout in minutes when no schedule entry is active. */
+            idleTimeoutMinutes?: number;
+        };
+        ScalingScheduleEntry: {
+            /**
+             * Format: uuid
+             * @description Unique identifier for this schedule entry.
+             */
+            id: string;
+            /** @description Human-readable label for this schedule entry. */
+            name: string;
+            /** @description Days of the week this entry applies to. 0 = Sunday, 1 = Monday, …, 6 = Saturday. */
+            weekdays: number[];
+            /** @description UTC hour (0–23) when this entry becomes active (inclusive). */
+            startHourUtc: number;
+            /** @description UTC hour (1–24) when this entry deactivates (exclusive). Must differ from startHourUtc. Set to 24 to end at midnight. Values less than startHourUtc create an overnight window spanning midnight. */
+            endHourUtc: number;
+            /**
+             * @description Autoscaling mode for this entry. "vertical" runs a fixed replica count while memory scales; "horizontal" scales the replica count at a fixed per-replica memory. Defaults to "vertical" for entries persisted before the mode was exposed.
+             * @enum {string}
+             */
+            autoscalingMode: "vertical" | "horizontal";
+            /** @description Minimum memory per replica (Gb) during this window. A range in vertical; in horizontal it equals maxReplicaMemoryGb (memory is fixed while the replica count scales). */
+            minReplicaMemoryGb?: number;
+            /** @description Maximum memory per replica (Gb) during this window. A range in vertical; in horizontal it equals minReplicaMemoryGb (memory is fixed while the replica count scales). */
+            maxReplicaMemoryGb?: number;
+            /** @description Minimum number of replicas during this window. For a horizontal entry the replica count scales between minReplicas and maxReplicas; for a vertical entry minReplicas and maxReplicas are equal and report the fixed replica count (both omitted when the entry stored no count). */
+            minReplicas?: number;
+            /** @description Maximum number of replicas during this window. For a horizontal entry the replica count scales between minReplicas and maxReplicas; for a vertical entry minReplicas and maxReplicas are equal and report the fixed replica count (both omitted when the entry stored no count). */
+            maxReplicas?: number;
+            /** @description Whether idle scaling is enabled during this window. */
+            idleScaling?: boolean;
+            /** @description Idle timeout in minutes during this window. */
+            idleTimeoutMinutes?: number;
+            /** @description Whether this entry is currently active. Scheduled times are indicative — actions are applied on a best-effort basis and may be delayed by a few minutes. */
+            isActiveNow: boolean;
+        };
+        ServicPrivateEndpointePostRequest: {
+            /** @description Private endpoint identifier */
+            id?: string;
+            /** @description Description of private endpoint */
+            description?: string;
         };
         Service: {
             /**
@@ -1138,49 +795,70 @@ export interface components {
              * @description Service region.
              * @enum {string}
              */
-            region?: "ap-northeast-1" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "me-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west4" | "asia-southeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral";
+            region?: "ap-northeast-1" | "ap-northeast-2" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "ca-central-1" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "il-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west2" | "europe-west4" | "asia-southeast1" | "asia-northeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral" | "centralus";
             /**
              * @description Current state of the service.
              * @enum {string}
              */
-            state?: "starting" | "stopping" | "terminating" | "awaking" | "partially_running" | "provisioning" | "running" | "stopped" | "terminated" | "degraded" | "failed" | "idle";
+            state?: "starting" | "stopping" | "terminating" | "softdeleting" | "awaking" | "partially_running" | "provisioning" | "running" | "stopped" | "terminated" | "softdeleted" | "degraded" | "failed" | "idle";
             /** @description ClickHouse version of the service. */
             clickhouseVersion?: string;
             /** @description List of all service endpoints. */
             endpoints?: components["schemas"]["ServiceEndpoint"][];
             /**
              * @deprecated
-             * @description DEPRECATED for BASIC, SCALE and ENTERPRISE organization tiers. Tier of the service: 'development', 'production', 'dedicated_high_mem', 'dedicated_high_cpu', 'dedicated_standard', 'dedicated_standard_n2d_standard_4', 'dedicated_standard_n2d_standard_8', 'dedicated_standard_n2d_standard_32', 'dedicated_standard_n2d_standard_128', 'dedicated_standard_n2d_standard_32_16SSD', 'dedicated_standard_n2d_standard_64_24SSD'. Production services scale, Development are fixed size. Azure services don't support Development tier
+             * @description DEPRECATED for BASIC, SCALE and ENTERPRISE organization tiers. Use `minReplicaMemoryGb`, `maxReplicaMemoryGb`, and `numReplicas` instead. Tier of the service: 'development', 'production', 'dedicated_high_mem', 'dedicated_high_cpu', 'dedicated_standard', 'dedicated_standard_n2d_standard_4', 'dedicated_standard_n2d_standard_8', 'dedicated_standard_n2d_standard_32', 'dedicated_standard_n2d_standard_128', 'dedicated_standard_n2d_standard_32_16SSD', 'dedicated_standard_n2d_standard_64_24SSD'. Production services scale, Development are fixed size. Azure services don't support Development tier
              * @enum {string}
              */
             tier?: "development" | "production" | "dedicated_high_mem" | "dedicated_high_cpu" | "dedicated_standard" | "dedicated_standard_n2d_standard_4" | "dedicated_standard_n2d_standard_8" | "dedicated_standard_n2d_standard_32" | "dedicated_standard_n2d_standard_128" | "dedicated_standard_n2d_standard_32_16SSD" | "dedicated_standard_n2d_standard_64_24SSD";
             /**
              * @deprecated
-             * @description DEPRECATED - inaccurate for services with non-default numbers of replicas. Minimum memory of three workers during auto-scaling in Gb. Available only for 'production' services. Must be a multiple of 12 and greater than or equal to 24.
+             * @description DEPRECATED - inaccurate for services with non-default numbers of replicas. Use `minReplicaMemoryGb` instead. Minimum memory of three workers during auto-scaling in Gb. Available only for 'production' services. Must be a multiple of 12 and greater than or equal to 24. Always absent for horizontal-autoscaling services (replica count is variable).
              * @example 48
              */
             minTotalMemoryGb?: number;
             /**
              * @deprecated
-             * @description DEPRECATED - inaccurate for services with non-default numbers of replicas. Maximum memory of three workers during auto-scaling in Gb. Available only for 'production' services. Must be a multiple of 12 and lower than or equal to 360 for non paid services or 1068 for paid services.
+             * @description DEPRECATED - inaccurate for services with non-default numbers of replicas. Use `maxReplicaMemoryGb` instead. Maximum memory of three workers during auto-scaling in Gb. Available only for 'production' services. Must be a multiple of 12 and lower than or equal to 360 for non paid services or 1068 for paid services. Always absent for horizontal-autoscaling services (replica count is variable).
              * @example 360
              */
             maxTotalMemoryGb?: number;
             /**
-             * @description Minimum total memory of each replica during auto-scaling in Gb. Must be a multiple of 4 and greater than or equal to 8.
+             * @description Minimum total memory of each replica during auto-scaling in Gb. A range in vertical autoscaling; equal to maxReplicaMemoryGb in horizontal (memory is fixed while the replica count scales). Must be a multiple of 4 and greater than or equal to 8.
              * @example 16
              */
             minReplicaMemoryGb?: number;
             /**
-             * @description Maximum total memory of each replica during auto-scaling in Gb.  Must be a multiple of 4 and lower than or equal to 120* for non paid services or 356* for paid services.* - maximum replica size subject to cloud provider hardware availability in your selected region.
+             * @description Maximum total memory of each replica during auto-scaling in Gb. A range in vertical autoscaling; equal to minReplicaMemoryGb in horizontal (memory is fixed while the replica count scales). Must be a multiple of 4 and lower than or equal to 120* for non paid services or 356* for paid services.* - maximum replica size subject to cloud provider hardware availability in your selected region.
              * @example 120
              */
             maxReplicaMemoryGb?: number;
             /**
-             * @description Number of replicas for the service. The number of replicas must be between 2 and 20 for the first service in a warehouse. Services that are created in an existing warehouse can have a number of replicas as low as 1. Further restrictions may apply based on your organization's tier. It defaults to 1 for the BASIC tier and 3 for the SCALE and ENTERPRISE tiers.
+             * @description Number of replicas for the service. The number of replicas must be between 2 and 20 for the first service in a warehouse. Services that are created in an existing warehouse can have a number of replicas as low as 1. Further restrictions may apply based on your organization's tier. It defaults to 1 for the BASIC tier and 3 for the SCALE and ENTERPRISE tiers. Present only when the service uses vertical autoscaling. For horizontal autoscaling, use minReplicas and maxReplicas instead.
              * @example 3
              */
             numReplicas?: number;
+            /**
+             * @description Minimum number of replicas for horizontal autoscaling. Present only when the service uses horizontal autoscaling.
+             * @example 1
+             */
+            minReplicas?: number;
+            /**
+             * @description Maximum number of replicas for horizontal autoscaling. Present only when the service uses horizontal autoscaling.
+             * @example 5
+             */
+            maxReplicas?: number;
+            /**
+             * @description Configured autoscaling mode. "vertical" runs a fixed replica count while memory scales between minReplicaMemoryGb and maxReplicaMemoryGb; "horizontal" scales the replica count between minReplicas and maxReplicas at a fixed per-replica memory. This is the baseline configuration; the mode currently applied (which may differ while a schedule entry is active) is currentScaling.effectiveAutoscalingMode.
+             * @example vertical
+             * @enum {string}
+             */
+            autoscalingMode: "vertical" | "horizontal";
+            /**
+             * @description Fixed memory per replica in Gb for horizontal autoscaling. Present only when the service uses horizontal autoscaling. Must be a multiple of 4, at least 8 Gb, and at most 120 Gb for non paid services or 356 Gb for paid services.
+             * @example 32
+             */
+            replicaMemoryGb?: number;
             /** @description When set to true the service is allowed to scale down to zero when idle. True by default. */
             idleScaling?: boolean;
             /** @description Set minimum idling timeout (in minutes). Must be >= 5 minutes. */
@@ -1221,7 +899,7 @@ export interface components {
              * @description Custom instance profile. Only available for ENTERPRISE organization tiers.
              * @enum {string}
              */
-            profile?: "v1-default" | "v1-highmem-xs" | "v1-highmem-s" | "v1-highmem-m" | "v1-highmem-l" | "v1-highmem-xl" | "v1-highcpu-s" | "v1-highcpu-m" | "v1-highcpu-l" | "v1-highcpu-xl";
+            profile?: "v1-default" | "v1-highmem-xs" | "v1-highmem-s" | "v1-highmem-m" | "v1-highmem-l" | "v1-highmem-xl";
             /** @description The ID of the Transparent Data Encryption key used for the service. This is only available if hasTransparentDataEncryption is true. */
             transparentDataEncryptionKeyId?: string;
             /** @description The ID of the IAM role used for encryption. This is only available if hasTransparentDataEncryption is true. */
@@ -1231,71 +909,77 @@ export interface components {
              * @enum {string}
              */
             complianceType?: "hipaa" | "pci";
+            /** @description Tags associated with the service. */
+            tags?: components["schemas"]["ResourceTagsV1"][];
+            /** @description True if the service's underline infra is enabled for collecting core dumps. This is an experimental feature */
+            enableCoreDumps?: boolean;
+            scalingSchedule?: components["schemas"]["ScalingSchedule"];
+            currentScaling: components["schemas"]["CurrentScaling"];
         };
-        PrivateEndpointConfig: {
-            /** @description Unique identifier of the interface endpoint you created in your VPC with the AWS(Service Name), GCP(Target Service) or AZURE (Private Link Service) resource */
-            endpointServiceId?: string;
-            /** @description Private DNS Hostname of the VPC you created */
-            privateDnsHostname?: string;
+        ServiceEndpoint: {
+            /**
+             * @description Endpoint protocol: 'https', 'nativesecure', 'mysql'.
+             * @example mysql
+             * @enum {string}
+             */
+            protocol?: "https" | "nativesecure" | "mysql";
+            /** @description Service host name */
+            host?: string;
+            /** @description Numeric port */
+            port?: number;
+            /** @description Optional username for the endpoint */
+            username?: string | null;
         };
-        OrganizationPrivateEndpoint: {
-            /** @description Private endpoint identifier */
-            id?: string;
-            /** @description Description of private endpoint */
-            description?: string;
+        ServiceEndpointChange: {
             /**
-             * @description Cloud provider in which the private endpoint is lcoated
+             * @description Endpoint protocol
+             * @example mysql
              * @enum {string}
              */
-            cloudProvider?: "gcp" | "aws" | "azure";
-            /**
-             * @description Region in which the private endpoint is located
-             * @enum {string}
-             */
-            region?: "ap-northeast-1" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "me-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west4" | "asia-southeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral";
+            protocol?: "mysql";
+            /** @description Enable or disable the endpoint */
+            enabled?: boolean;
         };
-        ByocConfig: {
-            /** @description Unique identifier of the BYOC configuration */
-            id?: string;
-            /**
-             * @description State of the infrastructure
-             * @enum {string}
-             */
-            state?: "infra-ready" | "infra-provisioning" | "infra-terminated";
-            /** @description Name of the account */
-            accountName?: string;
-            /**
-             * @description Region for which the BYOC has been configured and where it is possible to create services
-             * @enum {string}
-             */
-            regionId?: "ap-northeast-1" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "me-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west4" | "asia-southeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral";
-            /**
-             * @description Cloud provider of the region
-             * @enum {string}
-             */
-            cloudProvider?: "gcp" | "aws" | "azure";
-        };
-        Organization: {
-            /**
-             * Format: uuid
-             * @description Unique organization ID.
-             */
-            id?: string;
-            /**
-             * Format: date-time
-             * @description The timestamp the organization was created. ISO-8601.
-             */
-            createdAt?: string;
-            /** @description Name of the organization. */
+        ServicePatchRequest: {
+            /** @description Name of the service. Alphanumerical string with whitespaces up to 50 characters. */
             name?: string;
-            /** @description List of private endpoints for organization */
-            privateEndpoints?: components["schemas"]["OrganizationPrivateEndpoint"][];
-            /** @description BYOC configuration for the organization */
-            byocConfig?: components["schemas"]["ByocConfig"][];
+            ipAccessList?: components["schemas"]["IpAccessListPatch"];
+            privateEndpointIds?: components["schemas"]["InstancePrivateEndpointsPatch"];
+            /**
+             * @description Select fast if you want to get new ClickHouse releases as soon as they are available. You'll get new features faster, but with a higher risk of bugs. Select slow if you would like to defer releases to give yourself more time to test. This feature is only available for production services. default is the regular release channel.
+             * @enum {string}
+             */
+            releaseChannel?: "slow" | "default" | "fast";
+            /** @description List of service endpoints to change */
+            endpoints?: components["schemas"]["ServiceEndpointChange"][];
+            /** @description The id of the key to rotate */
+            transparentDataEncryptionKeyId?: string;
+            tags?: components["schemas"]["InstanceTagsPatch"];
+            /** @description If true, the underlying infra is enabled for collecting core dumps. */
+            enableCoreDumps?: boolean;
         };
-        OrganizationCloudRegionPrivateEndpointConfig: {
-            /** @description Unique identifier of the interface endpoint you created in your VPC with the AWS(Service Name) or GCP(Target Service) resource */
-            endpointServiceId?: string;
+        ServiceStatePatchRequest: {
+            /**
+             * @description Command to change the state: 'start', 'stop', 'awake'.
+             * @enum {string}
+             */
+            command?: "start" | "stop" | "awake";
+        };
+        UpdateReversePrivateEndpoint: {
+            /**
+             * @description Optional private DNS names for Reverse Private Endpoint. Can be used as data source destination address. Must be unique across the ClickHouse service.
+             *     Generally available for Google Private Service Connect (PSC). For AWS PrivateLink (VPC endpoint service and VPC resource), available in Private Preview; contact ClickHouse support to enable it for your service. Not supported for MSK multi-VPC.
+             *     Supports exact names and leading wildcard names such as *.example.com
+             * @example [
+             *       {
+             *         "privateDnsName": "my-service.example.com"
+             *       },
+             *       {
+             *         "privateDnsName": "*.example.com"
+             *       }
+             *     ]
+             */
+            customPrivateDnsMappings?: components["schemas"]["CustomPrivateDnsMapping"][];
         };
     };
     responses: never;
@@ -1305,4 +989,1416 @@ export interface components {
     pathItems: never;
 }
 export type $defs = Record<string, never>;
-export type operations = Record<string, never>;
+export interface operations {
+    organizationGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["Organization"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    openapiKeyGetList: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of keys to return per page. */
+                limit?: number;
+                /** @description Opaque cursor from a previous response's `nextCursor`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ApiKey"][];
+                        /** @description Page size used for this response. */
+                        limit?: number;
+                        /** @description Total number of results across all pages. */
+                        totalCount?: number;
+                        /** @description Cursor for the next page. Null on the last page. */
+                        nextCursor?: string | null;
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    openapiKeyCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that will own the key. */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ApiKeyPostRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ApiKeyPostResponse"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    openapiKeyGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+                /** @description ID of the requested key. */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ApiKey"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    openapiKeyDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the key. */
+                organizationId: string;
+                /** @description ID of the key to delete. */
+                keyId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    organizationRolesGetList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["RBACRole"][];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instanceGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the requested service. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["Service"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instanceUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service to update. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ServicePatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["Service"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instanceStateUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service to update state. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ServiceStatePatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["Service"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instancePrivateEndpointCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+                /** @description ID of the requested service. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ServicPrivateEndpointePostRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["InstancePrivateEndpoint"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instancePrivateEndpointConfigGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+                /** @description ID of the requested service. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["PrivateEndpointConfig"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    organizationPrivateEndpointConfigGetList: {
+        parameters: {
+            query: {
+                /** @description Cloud provider identifier. One of aws, gcp, or azure. */
+                cloud_provider: string;
+                /** @description Region identifier within specific cloud providers. */
+                region_id: string;
+            };
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["OrganizationCloudRegionPrivateEndpointConfig"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    clickPipeReversePrivateEndpointGetList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service that owns the Reverse Private Endpoint. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ReversePrivateEndpoint"][];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    clickPipeReversePrivateEndpointCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service that owns the Reverse Private Endpoint. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CreateReversePrivateEndpoint"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ReversePrivateEndpoint"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    clickPipeReversePrivateEndpointGet: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service that owns the Reverse Private Endpoint. */
+                serviceId: string;
+                /** @description ID of the reverse private endpoint to get. */
+                reversePrivateEndpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ReversePrivateEndpoint"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    clickPipeReversePrivateEndpointDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service that owns the Reverse Private Endpoint. */
+                serviceId: string;
+                /** @description ID of the reverse private endpoint to delete. */
+                reversePrivateEndpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    clickPipeReversePrivateEndpointUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service that owns the Reverse Private Endpoint. */
+                serviceId: string;
+                /** @description ID of the reverse private endpoint to update. */
+                reversePrivateEndpointId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["UpdateReversePrivateEndpoint"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ReversePrivateEndpoint"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+}

@@ -44,6 +44,7 @@ const RPE_TYPE_INPUTS = [
   'vpc-resource-share-arn',
   'msk-cluster-arn',
   'msk-authentication',
+  'gcp-service-attachment',
 ];
 
 /** The inputs each operation reads besides the common ones (a test keeps them equal to action.yml). */
@@ -52,7 +53,16 @@ const OPERATION_INPUTS: Record<Operation, string[]> = {
   'delete-key': ['key'],
   'prune-keys': ['name-prefix', 'older-than', 'dry-run'],
   'create-private-endpoint': ['service', 'body', 'endpoint-id', 'description'],
-  'create-reverse-private-endpoint': ['service', 'body', 'description', 'type', ...RPE_TYPE_INPUTS, 'wait-for-ready', 'wait-timeout'],
+  'create-reverse-private-endpoint': [
+    'service',
+    'body',
+    'description',
+    'type',
+    ...RPE_TYPE_INPUTS,
+    'custom-private-dns-mappings',
+    'wait-for-ready',
+    'wait-timeout',
+  ],
 };
 
 export const ALL_INPUTS = [...new Set([...COMMON_INPUTS, ...Object.values(OPERATION_INPUTS).flat()])];

@@ -5,13 +5,13 @@ import { checkBody, pick } from './body.js';
 import { type CommonSettings, readService } from './common.js';
 import { parseDuration } from './duration.js';
 import { InputError, quote } from './errors.js';
-import { readBoolean, readInput } from './read.js';
+import { readBoolean, readInput, splitList } from './read.js';
 
 const schema = requestSchemas.CreateReversePrivateEndpoint;
 const TYPES = schema.properties.type.enum;
 const MAX_DESCRIPTION = 255;
 
-type TypeField = Exclude<keyof CreateReversePrivateEndpoint, 'description' | 'type'>;
+type TypeField = Exclude<keyof CreateReversePrivateEndpoint, 'description' | 'type' | 'customPrivateDnsMappings'>;
 
 interface FieldRule {
   field: TypeField;
@@ -46,7 +46,21 @@ const TYPE_FIELDS: Record<ReversePrivateEndpointType, FieldRule[]> = {
     },
     { field: 'mskAuthentication', form: 'SASL_IAM or SASL_SCRAM', pattern: /^(?:SASL_IAM|SASL_SCRAM)$/ },
   ],
+  GCP_PSC_SERVICE_ATTACHMENT: [
+    {
+      field: 'gcpServiceAttachment',
+      form: 'projects/<project>/regions/<region>/serviceAttachments/<name>, e.g. projects/my-project/regions/us-central1/serviceAttachments/my-service',
+      pattern: /^projects\/[a-z][-a-z0-9.:]*[a-z0-9]\/regions\/[a-z]+(?:-[a-z]+)+\d+\/serviceAttachments\/[a-z](?:[-a-z0-9]*[a-z0-9])?$/,
+    },
+  ],
 };
+
+/** The API refuses custom private DNS names for this type. */
+const NO_DNS_MAPPINGS: ReversePrivateEndpointType = 'MSK_MULTI_VPC';
+const DNS_NAME_FORM =
+  'DNS names such as db.example.com, or with a leading wildcard such as *.example.com, one per line or comma-separated, each once';
+// RFC 1123 labels (letters, digits, inner hyphens, at most 63 characters), at least two of them.
+const DNS_NAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
 export interface ReversePrivateEndpointSettings {
   operation: 'create-reverse-private-endpoint';
@@ -103,6 +117,8 @@ export function readReversePrivateEndpoint(common: CommonSettings, bodyInput: Re
       }
     }
   }
+  const mappings = readDnsMappings(body, type);
+  if (mappings) request.customPrivateDnsMappings = mappings;
   return {
     operation: 'create-reverse-private-endpoint',
     common,
@@ -135,4 +151,29 @@ function checkField(input: string, rule: FieldRule, value: string | null, type: 
   if (value === null || value.trim() === '') throw new InputError(input, `is required for type ${type} but empty`, rule.form);
   if (!rule.pattern.test(value)) throw new InputError(input, `is ${quote(value)}, not of the expected form`, rule.form);
   return value;
+}
+
+/** `custom-private-dns-mappings` (or the body's `customPrivateDnsMappings`), checked before any request. */
+function readDnsMappings(body: Record<string, unknown>, type: ReversePrivateEndpointType): Array<{ privateDnsName: string }> | undefined {
+  const fromInput = readInput('custom-private-dns-mappings') !== undefined;
+  const source = fromInput ? 'custom-private-dns-mappings' : 'body.customPrivateDnsMappings';
+  const names = pick(
+    'custom-private-dns-mappings',
+    body,
+    'customPrivateDnsMappings',
+    splitList,
+    (value) => (value as Array<{ privateDnsName?: string }>).map((mapping) => mapping.privateDnsName ?? ''),
+    () => undefined,
+  );
+  if (names === undefined) return undefined;
+  if (type === NO_DNS_MAPPINGS) {
+    throw new InputError(source, `is not supported for type ${type}`, `no custom private DNS names with ${type}; remove ${source}`);
+  }
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (!DNS_NAME.test(name) || name.length > 253) throw new InputError(source, `has ${quote(name)}, not a DNS name`, DNS_NAME_FORM);
+    if (seen.has(name.toLowerCase())) throw new InputError(source, `has ${quote(name)} twice`, DNS_NAME_FORM);
+    seen.add(name.toLowerCase());
+  }
+  return names.map((privateDnsName) => ({ privateDnsName }));
 }

@@ -24,6 +24,8 @@ const EMPTY_OUTPUTS = {
   'vpc-resource-share-arn': '',
   'msk-cluster-arn': '',
   'msk-authentication': '',
+  'gcp-service-attachment': '',
+  'custom-private-dns-mappings': '[]',
 };
 
 type EndpointIntent = Extract<Intent, { kind: 'reverse-endpoint' }>;
