@@ -22,6 +22,10 @@ const scenarios: Scenario[] = [
     inputs: () => ({ operation: 'create-key', roles: 'developer', 'expire-at': '2h', 'ip-access-list': '127.0.0.1 runner' }),
   },
   {
+    title: 'create-key with an assigned role by name (organizations on custom roles): looked up, sent as its UUID',
+    inputs: () => ({ operation: 'create-key', 'assigned-roles': 'CI deployer', 'expire-at': '1h' }),
+  },
+  {
     title: 'create-key with local-secret: the secret is made on the runner and never crosses the network',
     inputs: () => ({ operation: 'create-key', 'local-secret': 'true', body: 'state: enabled\nroles: [query_endpoints]' }),
   },
@@ -70,6 +74,18 @@ const scenarios: Scenario[] = [
       operation: 'create-reverse-private-endpoint',
       service: emulator.serviceId,
       body: 'description: orders kafka\ntype: MSK_MULTI_VPC\nmskClusterArn: arn:aws:kafka:us-east-1:123456789012:cluster/orders/5a7e3c1d-1111-2222-3333-444455556666-2\nmskAuthentication: SASL_IAM',
+    }),
+  },
+  {
+    title: 'create-reverse-private-endpoint (GCP_PSC_SERVICE_ATTACHMENT) with custom private DNS names, waiting for Ready',
+    inputs: (emulator) => ({
+      operation: 'create-reverse-private-endpoint',
+      service: emulator.serviceId,
+      description: 'events on GCP',
+      type: 'GCP_PSC_SERVICE_ATTACHMENT',
+      'gcp-service-attachment': 'projects/acme-data/regions/us-central1/serviceAttachments/kafka-psc',
+      'custom-private-dns-mappings': 'kafka.acme.internal, *.brokers.acme.internal',
+      'wait-for-ready': 'true',
     }),
   },
   {

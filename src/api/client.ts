@@ -28,6 +28,8 @@ export interface ApiResponse<T> {
   httpStatus: number;
   requestId?: string;
   result: T;
+  /** A paginated list's cursor for the next page: null on the last, absent from an unpaginated answer. */
+  nextCursor?: string | null;
 }
 
 /**
@@ -210,10 +212,13 @@ function readEnvelope<T>(response: Response, text: string, shape: Shape): ApiRes
       ? 'no list in its result'
       : shape === 'object' && (typeof result !== 'object' || result === null || Array.isArray(result))
         ? 'no object in its result'
-        : undefined;
+        : envelope.nextCursor !== undefined && envelope.nextCursor !== null && typeof envelope.nextCursor !== 'string'
+          ? 'a nextCursor that is not a string'
+          : undefined;
   if (problem) return { unreadable: `an answer that cannot be read: ${problem}` };
   const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : undefined;
-  return { httpStatus: response.status, requestId, result: (shape === 'none' ? undefined : result) as T };
+  const page = shape === 'array' && envelope?.nextCursor !== undefined ? { nextCursor: envelope.nextCursor as string | null } : {};
+  return { httpStatus: response.status, requestId, result: (shape === 'none' ? undefined : result) as T, ...page };
 }
 
 function describeBody(response: Response, text: string): string {

@@ -10,3 +10,4 @@ export const reversePrivateEndpointsPath = (organizationId: string, serviceId: s
   `${servicePath(organizationId, serviceId)}/clickpipesReversePrivateEndpoints`;
 export const reversePrivateEndpointPath = (organizationId: string, serviceId: string, id: string): string =>
   `${reversePrivateEndpointsPath(organizationId, serviceId)}/${encodeURIComponent(id)}`;
+export const rolesPath = (organizationId: string): string => `${organizationPath(organizationId)}/roles`;

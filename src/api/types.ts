@@ -15,3 +15,5 @@ export type ReversePrivateEndpointType = NonNullable<CreateReversePrivateEndpoin
 export type KeyRole = NonNullable<ApiKeyPostRequest['roles']>[number];
 export type KeyState = NonNullable<ApiKeyPostRequest['state']>;
 export type Service = Schemas['Service'];
+export type Role = Schemas['RBACRole'];
+export type AssignedRole = Schemas['AssignedRole'];

@@ -6,7 +6,7 @@ import { parseExpiry } from './duration.js';
 import { InputError, quote } from './errors.js';
 import { checkIpAccessList, parseIpAccessList } from './ip-access-list.js';
 import { defaultKeyName } from './key-name.js';
-import { readBoolean, splitList } from './read.js';
+import { readBoolean, readInput, splitList } from './read.js';
 
 const schema = requestSchemas.ApiKeyPostRequest;
 const ROLES = schema.properties.roles.items.enum;
@@ -15,8 +15,13 @@ const STATES = schema.properties.state.enum;
 export interface CreateKeySettings {
   operation: 'create-key';
   common: CommonSettings;
-  /** The POST body, complete but for `hashData`, which the operation adds with `localSecret`. */
+  /**
+   * The POST body, complete but for `hashData` (added with `localSecret`) and `assignedRoleIds`
+   * (role names are looked up first).
+   */
   request: ApiKeyPostRequest & { name: string };
+  /** `assigned-roles`: role UUIDs or names, in the order given; undefined when none were given. */
+  assignedRoles?: string[];
   /** The name was generated (carries a nonce), so a key found under it is provably this step's. */
   nameIsGenerated: boolean;
   localSecret: boolean;
@@ -42,14 +47,34 @@ export function readCreateKey(common: CommonSettings, bodyInput: Record<string, 
     (value) => nonEmptyName(value as string),
     () => generated,
   );
-  const roles = pick(
+  const assignedRoles = pick<string[] | undefined>(
+    'assigned-roles',
+    body,
+    'assignedRoleIds',
+    (text) => parseAssignedRoles('assigned-roles', splitList(text)),
+    (value) => parseAssignedRoles('body.assignedRoleIds', value as string[]),
+    () => undefined,
+  );
+  // The deprecated `roles` keeps its default only for a key without assigned roles.
+  const roles = pick<KeyRole[] | undefined>(
     'roles',
     body,
     'roles',
     (text) => parseRoles('roles', splitList(text)),
     (value) => parseRoles('body.roles', value as string[]),
-    (): KeyRole[] => ['developer'],
+    () => (assignedRoles ? undefined : ['developer']),
   );
+  if (roles && assignedRoles) {
+    const [rolesSource, assignedSource] = [
+      readInput('roles') ? 'roles' : 'body.roles',
+      readInput('assigned-roles') ? 'assigned-roles' : 'body.assignedRoleIds',
+    ];
+    throw new InputError(
+      assignedSource,
+      `is given together with ${rolesSource}`,
+      `either assigned-roles (role UUIDs or names, for organizations on custom roles) or the deprecated roles (${ROLES.join(', ')}), not both`,
+    );
+  }
   const expireAt = pick(
     'expire-at',
     body,
@@ -87,7 +112,8 @@ export function readCreateKey(common: CommonSettings, bodyInput: Record<string, 
   return {
     operation: 'create-key',
     common,
-    request: { name, roles, expireAt, state, ...(ipAccessList ? { ipAccessList } : {}) },
+    request: { name, ...(roles ? { roles } : {}), expireAt, state, ...(ipAccessList ? { ipAccessList } : {}) },
+    ...(assignedRoles ? { assignedRoles } : {}),
     nameIsGenerated: name === generated,
     localSecret: readBoolean('local-secret', false),
     revokeOnExit,
@@ -106,6 +132,12 @@ function parseRoles(input: string, roles: string[]): KeyRole[] {
   const unknown = roles.filter((role) => !(ROLES as readonly string[]).includes(role));
   if (unknown.length > 0) throw new InputError(input, `names unknown role(s) ${unknown.map((r) => quote(r)).join(', ')}`, accepted);
   return [...new Set(roles)] as KeyRole[];
+}
+
+function parseAssignedRoles(input: string, roles: string[]): string[] {
+  if (roles.length === 0)
+    throw new InputError(input, 'is a list with no role', 'role UUIDs or role names, one per line or comma-separated');
+  return [...new Set(roles)];
 }
 
 function parseState(text: string): KeyState {

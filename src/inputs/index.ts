@@ -49,7 +49,18 @@ const RPE_TYPE_INPUTS = [
 
 /** The inputs each operation reads besides the common ones (a test keeps them equal to action.yml). */
 const OPERATION_INPUTS: Record<Operation, string[]> = {
-  'create-key': ['body', 'name', 'roles', 'expire-at', 'state', 'ip-access-list', 'local-secret', 'revoke-on-exit', 'export-env'],
+  'create-key': [
+    'body',
+    'name',
+    'roles',
+    'assigned-roles',
+    'expire-at',
+    'state',
+    'ip-access-list',
+    'local-secret',
+    'revoke-on-exit',
+    'export-env',
+  ],
   'delete-key': ['key'],
   'prune-keys': ['name-prefix', 'older-than', 'dry-run'],
   'create-private-endpoint': ['service', 'body', 'endpoint-id', 'description'],

@@ -4,14 +4,20 @@ import type { CreateKeySettings } from '../inputs/create-key.js';
 import { CREDENTIAL_ENV } from '../secrets.js';
 import type { OperationContext } from './context.js';
 import { type KeyRecoveryContext, keyRecovery, settleCopies } from './key-recovery.js';
+import { resolveAssignedRoles } from './assigned-roles.js';
 import { generateLocalKey, hashDataFor } from './local-key.js';
 import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 
 export async function createKey(settings: CreateKeySettings, { client, journal, log, warn }: OperationContext): Promise<OperationResult> {
   const { organizationId, credentials } = settings.common;
+  const assignedRoleIds = settings.assignedRoles && (await resolveAssignedRoles(client, organizationId, settings.assignedRoles));
   const local = settings.localSecret ? generateLocalKey() : undefined;
-  const body = local ? { ...settings.request, hashData: hashDataFor(local.keyId, local.secret) } : settings.request;
+  const body = {
+    ...settings.request,
+    ...(assignedRoleIds ? { assignedRoleIds } : {}),
+    ...(local ? { hashData: hashDataFor(local.keyId, local.secret) } : {}),
+  };
   const recovery: KeyRecoveryContext = {
     client,
     organizationId,
@@ -61,6 +67,7 @@ export async function createKey(settings: CreateKeySettings, { client, journal, 
       name,
       state: key.state ?? '',
       roles: JSON.stringify(key.roles ?? []),
+      'assigned-roles': JSON.stringify(key.assignedRoles ?? []),
       'key-suffix': key.keySuffix ?? keyId.slice(-4),
       'created-at': key.createdAt ?? '',
       'expire-at': expires,
@@ -71,6 +78,7 @@ export async function createKey(settings: CreateKeySettings, { client, journal, 
       ['Name', name],
       ['State', key.state ?? ''],
       ['Roles', (key.roles ?? []).join(', ')],
+      ['Assigned roles', (key.assignedRoles ?? []).map((role) => role.roleName ?? role.roleId).join(', ')],
       ['Expires', expires || 'never'],
       ['Revoked at job end', settings.revokeOnExit ? 'yes' : 'no'],
     ],
