@@ -24,6 +24,7 @@ describe('create-key, run as a workflow step', () => {
     const o = main.outputs;
     expect(Object.keys(o).sort()).toEqual(
       [
+        'assigned-roles',
         'created-at',
         'expire-at',
         'http-status',

@@ -11,7 +11,7 @@ export async function listKeys(client: ApiClient, organizationId: string): Promi
   const path = keysPath(organizationId);
   const seen = new Set<string>();
   const keys: ApiKey[] = [];
-  for (let cursor: string | undefined; ; ) {
+  for (let cursor: string | undefined; ;) {
     const page = await client.list<ApiKey>(cursor === undefined ? path : `${path}?cursor=${encodeURIComponent(cursor)}`);
     keys.push(...page.result);
     if (typeof page.nextCursor !== 'string') return { ...page, result: keys };
