@@ -212,3 +212,38 @@ describe('create-reverse-private-endpoint cancelled', () => {
     ).toBe(false);
   });
 });
+
+describe('create-private-endpoint cancelled', () => {
+  const inputs = (endpointId: string) =>
+    stepInputs(emulator(), { operation: 'create-private-endpoint', service: emulator().serviceId, 'endpoint-id': endpointId });
+  const attached = (id: string) =>
+    emulator()
+      .privateEndpoints()
+      .some((e) => e.id === id);
+
+  test('SIGINT while the API holds the answer: the post step detaches the endpoint the step attached', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'delay', ms: 1500 } });
+    const step = inputs('vpce-0c0c0c0c0c0c0c0c1');
+    const main = await cancelledMain(step, received('POST'), ['SIGINT']);
+    expect(main.exitCode).toBe(1);
+    expect(main.state.created).toBe('vpce-0c0c0c0c0c0c0c0c1');
+    expect(attached('vpce-0c0c0c0c0c0c0c0c1')).toBe(true);
+    const post = await runStep(step, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(post.stdout).toContain('Detached private endpoint vpce-0c0c0c0c0c0c0c0c1');
+    expect(attached('vpce-0c0c0c0c0c0c0c0c1')).toBe(false);
+  });
+
+  test('SIGKILL before the answer: the ID may have been attached before, so the post step names it and detaches nothing', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'delay', ms: 1500 } });
+    const step = inputs('vpce-0c0c0c0c0c0c0c0c2');
+    const main = await cancelledMain(step, received('POST'), ['SIGKILL']);
+    await until(committed('POST'));
+    const post = await runStep(step, { state: main.state });
+    expect(post.exitCode).toBe(1);
+    expect(errorLines(post.stdout)).toEqual([
+      expect.stringMatching(/^::error::.*Private endpoint vpce-0c0c0c0c0c0c0c0c2 is attached .* may have been attached before/),
+    ]);
+    expect(attached('vpce-0c0c0c0c0c0c0c0c2')).toBe(true);
+  });
+});

@@ -39,7 +39,7 @@ export interface ApiResponse<T> {
  */
 export type AmbiguousHandler<T> = (failure: ApiError) => Promise<'retry' | ApiResponse<T>>;
 
-type Method = 'GET' | 'POST' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** What a 200's `result` must be: a list, one object, or nothing (DELETE). */
 type Shape = 'array' | 'object' | 'none';
 type Reasoned = Failure & { reason: string; final?: boolean };
@@ -83,6 +83,11 @@ export class ApiClient {
 
   post<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>): Promise<ApiResponse<T>> {
     return this.request<T>('POST', path, 'object', body, onAmbiguous);
+  }
+
+  /** A change the caller knows is safe to send again (a removal), so it is retried like a read. */
+  patch<T>(path: string, body: unknown): Promise<ApiResponse<T>> {
+    return this.request<T>('PATCH', path, 'object', body);
   }
 
   private async request<T>(

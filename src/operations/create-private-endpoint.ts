@@ -53,19 +53,26 @@ export async function createPrivateEndpoint(
 }
 
 /**
- * The post step's part, when the main step did not finish: the endpoint ID is the cloud
- * provider's own, so an attached one may be this step's or an earlier run's; it is named, with how
- * to detach it, never detached by guess.
+ * The post step's part, when the main step did not finish. An endpoint the API answered for was
+ * attached by this step and nobody got its outputs, so it is detached. Without an answer the ID
+ * (the cloud provider's own) may have been attached before the step: it is named, with how to
+ * detach it, never detached by guess.
  */
 export async function finishPrivateEndpoint(
   intent: Extract<Intent, { kind: 'private-endpoint' }>,
   record: JournalRecord,
-  { client, organizationId }: PostContext,
+  { client, organizationId, log }: PostContext,
 ): Promise<void> {
   if (record.finished) return;
-  const service = await client.get<Service>(servicePath(organizationId, intent.serviceId));
+  const path = servicePath(organizationId, intent.serviceId);
+  if (record.created) {
+    await client.patch<Service>(path, { privateEndpointIds: { remove: [intent.endpointId] } });
+    log(`Detached private endpoint ${intent.endpointId} from service ${intent.serviceId}: the step that attached it did not finish.`);
+    return;
+  }
+  const service = await client.get<Service>(path);
   if (!service.result.privateEndpointIds?.includes(intent.endpointId)) return;
   throw new Error(
-    `Private endpoint ${intent.endpointId} is attached to service ${intent.serviceId}, and the step that attached it did not finish. If it should not be, remove it in the ClickHouse Cloud console (the service's Settings > Private endpoints).`,
+    `Private endpoint ${intent.endpointId} is attached to service ${intent.serviceId}, and the step that attached it did not read the answer, so it may have been attached before. If it should not be, remove it in the ClickHouse Cloud console (the service's Settings > Private endpoints) or with a PATCH of the service's privateEndpointIds.`,
   );
 }
