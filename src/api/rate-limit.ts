@@ -13,7 +13,7 @@ const DEFAULT_WINDOW_MS = 10_000;
  */
 const FIRST_SPREAD = 2;
 const SPREAD_GROWTH = 2;
-const MAX_SPREAD = 10;
+const MAX_SPREAD = 8;
 
 export class RateLimitExceededError extends Error {
   constructor(waitedMs: number, budgetMs: number, limit: string) {
