@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator();
 const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
@@ -48,13 +48,7 @@ describe('an answer that cannot be read is never an empty result', () => {
   });
 
   test("create-reverse-private-endpoint: an unreadable list before the create is retried, so no earlier run's endpoint is taken for the step's", async () => {
-    const inputs = stepInputs(emulator(), {
-      operation: 'create-reverse-private-endpoint',
-      service: emulator().serviceId,
-      type: 'VPC_ENDPOINT_SERVICE',
-      description: 'same request twice',
-      'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-    });
+    const inputs = reverseEndpointInputs(emulator(), { description: 'same request twice' });
     const earlier = await runStep(inputs);
     expect(earlier.exitCode).toBe(0);
     emulator().addFault({ method: 'GET', fault: { kind: 'status', status: 200, body: { status: 200 } } });
@@ -115,15 +109,7 @@ describe('a create whose answer cannot be read may have committed', () => {
 
   test('create-reverse-private-endpoint answered as HTML: the endpoint made is found and kept, nothing else taken for it', async () => {
     emulator().addFault({ method: 'POST', fault: { kind: 'garble', as: 'html' } });
-    const main = await runStep(
-      stepInputs(emulator(), {
-        operation: 'create-reverse-private-endpoint',
-        service: emulator().serviceId,
-        type: 'VPC_ENDPOINT_SERVICE',
-        description: 'garbled answer',
-        'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-      }),
-    );
+    const main = await runStep(reverseEndpointInputs(emulator(), { description: 'garbled answer' }));
     expect(main.exitCode).toBe(0);
     const made = emulator()
       .reversePrivateEndpoints()

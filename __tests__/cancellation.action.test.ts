@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import type { ChildProcess } from 'node:child_process';
 import { runStep, type StepRun } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 
 // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then SIGKILL 2.5 s after that,
 // and still runs the post steps of the steps that started.
@@ -167,14 +167,7 @@ describe('the post step never begins anything', () => {
 });
 
 describe('create-reverse-private-endpoint cancelled', () => {
-  const inputs = () =>
-    stepInputs(emulator(), {
-      operation: 'create-reverse-private-endpoint',
-      service: emulator().serviceId,
-      type: 'VPC_ENDPOINT_SERVICE',
-      description: `cancelled ${Math.random()}`,
-      'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-    });
+  const inputs = () => reverseEndpointInputs(emulator(), { description: `cancelled ${Math.random()}` });
 
   test('SIGKILL while the API holds the answer: the post step deletes the endpoint the step made, and no other', async () => {
     const step = inputs();

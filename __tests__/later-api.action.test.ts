@@ -1,6 +1,6 @@
 import { expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { stepInputs, useEmulator } from './helpers/emulator.js';
+import { reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 
 // What the API adds later (a field, an enum value the document does not list) passes through to
 // `result` and the outputs; nothing in the action fails on it.
@@ -25,15 +25,7 @@ test('create-key: an unknown state and a new field reach the outputs and result'
 });
 
 test('create-reverse-private-endpoint: an unknown status and a new field reach the outputs', async () => {
-  const step = await runStep(
-    stepInputs(emulator(), {
-      operation: 'create-reverse-private-endpoint',
-      service: emulator().serviceId,
-      type: 'VPC_ENDPOINT_SERVICE',
-      description: 'later',
-      'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-    }),
-  );
+  const step = await runStep(reverseEndpointInputs(emulator(), { description: 'later' }));
   expect(step.exitCode).toBe(0);
   expect(step.outputs).toMatchObject({ status: 'Migrating', region: 'us-east-1' });
   expect(JSON.parse(step.outputs.result ?? '{}').region).toBe('us-east-1');

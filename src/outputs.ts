@@ -3,7 +3,7 @@ import { ApiError } from './api/errors.js';
 import { InputError } from './inputs/errors.js';
 import { info } from './log.js';
 import type { OperationResult } from './operations/result.js';
-import { mask, redact } from './secrets.js';
+import { mask, redact, scrub } from './secrets.js';
 
 /** Masks the result's secrets, then sets every output, saves state, exports env and writes the summary. */
 export async function publish(result: OperationResult): Promise<void> {
@@ -35,7 +35,8 @@ function resultOutput({ result, response, secrets }: OperationResult): string {
 
 /** Fails the step with one `::error::` line (core escapes newlines, so API text cannot start a command). */
 export async function fail(operation: string, error: unknown): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+  // Scrubbed again here: whatever raised it, a failure's text never carries a known credential.
+  const message = scrub(error instanceof Error ? error.message : String(error));
   core.setFailed(message);
   await writeSummary(
     [

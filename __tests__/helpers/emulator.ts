@@ -33,3 +33,15 @@ export function stepInputs(emulator: Emulator, inputs: Record<string, string> = 
 export function apiRequests(emulator: Emulator) {
   return emulator.requests.filter((request) => request.path.startsWith('/v1/'));
 }
+
+/** A create-reverse-private-endpoint step of type VPC_ENDPOINT_SERVICE on the emulator's service. */
+export function reverseEndpointInputs(emulator: Emulator, inputs: Record<string, string> = {}): Record<string, string> {
+  return stepInputs(emulator, {
+    operation: 'create-reverse-private-endpoint',
+    service: emulator.serviceId,
+    type: 'VPC_ENDPOINT_SERVICE',
+    description: 'orders database',
+    'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+    ...inputs,
+  });
+}
