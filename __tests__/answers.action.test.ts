@@ -203,24 +203,3 @@ describe('a refused TLS handshake', () => {
     expect(step.state.refused).toBe('true');
   });
 });
-
-describe('the rate limit', () => {
-  test('a 429 is a wait, not a try: max-attempts 1 still succeeds', async () => {
-    emulator().addFault({ method: 'POST', fault: { kind: 'status', status: 429 } });
-    const step = await runStep(stepInputs(emulator(), { operation: 'create-key', 'max-attempts': '1' }));
-    expect(step.exitCode).toBe(0);
-    expect(apiRequests(emulator()).map((r) => r.status)).toEqual([429, 200]);
-  });
-
-  test('past rate-limit-wait the step fails naming the limit and what to do', async () => {
-    emulator().addFault({ method: 'GET', times: 50, fault: { kind: 'status', status: 429 } });
-    const step = await runStep(stepInputs(emulator(), { operation: 'prune-keys', 'rate-limit-wait': '2s' }));
-    expect(step.exitCode).toBe(1);
-    expect(errorLines(step.stdout)).toEqual([
-      expect.stringMatching(
-        /^::error::The API's rate limit \(10 requests per 10 s per API key\) kept refusing this step: it waited 2s of its rate-limit-wait of 2s\. Give each workflow its own API key, run fewer jobs in parallel/,
-      ),
-    ]);
-    expect(apiRequests(emulator()).length).toBeLessThanOrEqual(3);
-  });
-});
