@@ -28,7 +28,24 @@ export type Intent =
       request: CreateReversePrivateEndpoint;
       sentAt: number;
     }
-  | { kind: 'private-endpoint'; serviceId: string; endpointId: string; sentAt: number };
+  | { kind: 'private-endpoint'; serviceId: string; endpointId: string; sentAt: number }
+  | {
+      kind: 'ip-entry';
+      serviceId: string;
+      source: string;
+      /** The entry's description: the post step removes the entry only while it still carries it. */
+      description: string;
+      removeOnExit: boolean;
+      sentAt: number;
+    }
+  | {
+      kind: 'service-start';
+      serviceId: string;
+      /** The service was `stopped` and the step sent `start`: only then may the post step stop it. */
+      fromStopped: boolean;
+      stopOnExit: boolean;
+      sentAt: number;
+    };
 
 export type IntentKind = Intent['kind'];
 

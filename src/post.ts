@@ -3,7 +3,9 @@ import { connect } from './api/connect.js';
 import { readCommon } from './inputs/common.js';
 import { type Intent, type JournalRecord, readJournal } from './journal.js';
 import { info } from './log.js';
+import { finishIpEntry } from './operations/allow-runner-ip.js';
 import { finishKey } from './operations/key-recovery.js';
+import { finishServiceStart } from './operations/start-service.js';
 import { finishPrivateEndpoint } from './operations/create-private-endpoint.js';
 import { finishReverseEndpoint } from './operations/create-reverse-private-endpoint.js';
 import { maskSuppliedSecrets } from './secrets.js';
@@ -12,6 +14,8 @@ const OPERATION = {
   key: 'create-key',
   'reverse-endpoint': 'create-reverse-private-endpoint',
   'private-endpoint': 'create-private-endpoint',
+  'ip-entry': 'allow-runner-ip',
+  'service-start': 'start-service',
 } as const;
 
 /**
@@ -67,6 +71,10 @@ async function finish(intent: Intent, record: JournalRecord): Promise<void> {
       return finishReverseEndpoint(intent, record, context);
     case 'private-endpoint':
       return finishPrivateEndpoint(intent, record, context);
+    case 'ip-entry':
+      return finishIpEntry(intent, record, context);
+    case 'service-start':
+      return finishServiceStart(intent, record, context);
   }
 }
 

@@ -11,3 +11,4 @@ export const reversePrivateEndpointsPath = (organizationId: string, serviceId: s
 export const reversePrivateEndpointPath = (organizationId: string, serviceId: string, id: string): string =>
   `${reversePrivateEndpointsPath(organizationId, serviceId)}/${encodeURIComponent(id)}`;
 export const rolesPath = (organizationId: string): string => `${organizationPath(organizationId)}/roles`;
+export const serviceStatePath = (organizationId: string, serviceId: string): string => `${servicePath(organizationId, serviceId)}/state`;

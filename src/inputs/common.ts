@@ -3,7 +3,15 @@ import { parseDuration } from './duration.js';
 import { parseUuid, readInput, requireInput } from './read.js';
 import { CREDENTIAL_ENV } from '../secrets.js';
 
-export const OPERATIONS = ['create-key', 'delete-key', 'prune-keys', 'create-private-endpoint', 'create-reverse-private-endpoint'] as const;
+export const OPERATIONS = [
+  'create-key',
+  'delete-key',
+  'prune-keys',
+  'create-private-endpoint',
+  'create-reverse-private-endpoint',
+  'allow-runner-ip',
+  'start-service',
+] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
 export interface Credentials {
@@ -46,7 +54,7 @@ export function readCommon(operation: Operation): CommonSettings {
 }
 
 export function readService(): string {
-  return parseUuid('service', requireInput('service', 'the service ID (a UUID) this endpoint belongs to'));
+  return parseUuid('service', requireInput('service', 'the service ID (a UUID) from the ClickHouse Cloud console'));
 }
 
 /** Both halves from one source: a key ID from the inputs with a secret from the environment is a mistake. */
@@ -69,6 +77,11 @@ function readCredentials(): Credentials {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
+/** `http` to a loopback host: the one place an unencrypted request cannot cross a network. */
+export function isPlainLoopback(url: URL): boolean {
+  return url.protocol === 'http:' && LOOPBACK.test(url.hostname);
+}
+
 function readApiUrl(): URL {
   const value = readInput('api-url') ?? 'https://api.clickhouse.cloud';
   const accepted =
@@ -79,8 +92,7 @@ function readApiUrl(): URL {
   } catch {
     throw new InputError('api-url', `is ${quote(value)}, not a URL`, accepted);
   }
-  const plainLoopback = url.protocol === 'http:' && LOOPBACK.test(url.hostname);
-  if (url.protocol !== 'https:' && !plainLoopback) {
+  if (url.protocol !== 'https:' && !isPlainLoopback(url)) {
     throw new InputError('api-url', `uses ${url.protocol}// to ${url.hostname}; credentials would cross the network unencrypted`, accepted);
   }
   if (url.username || url.password || url.search || url.hash) {

@@ -1,13 +1,22 @@
 import { readBodyInput } from './body.js';
 import { type Operation, readCommon, readOperation } from './common.js';
+import { type AllowRunnerIpSettings, readAllowRunnerIp } from './allow-runner-ip.js';
 import { type CreateKeySettings, readCreateKey } from './create-key.js';
 import { type DeleteKeySettings, readDeleteKey } from './delete-key.js';
 import { type PrivateEndpointSettings, readPrivateEndpoint } from './private-endpoint.js';
 import { type PruneKeysSettings, readPruneKeys } from './prune-keys.js';
 import { readInput } from './read.js';
 import { type ReversePrivateEndpointSettings, readReversePrivateEndpoint } from './reverse-private-endpoint.js';
+import { readStartService, type StartServiceSettings } from './start-service.js';
 
-export type Settings = CreateKeySettings | DeleteKeySettings | PruneKeysSettings | PrivateEndpointSettings | ReversePrivateEndpointSettings;
+export type Settings =
+  | CreateKeySettings
+  | DeleteKeySettings
+  | PruneKeysSettings
+  | PrivateEndpointSettings
+  | ReversePrivateEndpointSettings
+  | AllowRunnerIpSettings
+  | StartServiceSettings;
 
 /** Reads and validates every input of the chosen operation; throws InputError before any request. */
 export async function readSettings(now = Date.now()): Promise<Settings> {
@@ -25,6 +34,10 @@ export async function readSettings(now = Date.now()): Promise<Settings> {
       return readPrivateEndpoint(common, body);
     case 'create-reverse-private-endpoint':
       return readReversePrivateEndpoint(common, body);
+    case 'allow-runner-ip':
+      return readAllowRunnerIp(common);
+    case 'start-service':
+      return readStartService(common);
   }
 }
 
@@ -74,6 +87,8 @@ const OPERATION_INPUTS: Record<Operation, string[]> = {
     'wait-for-ready',
     'wait-timeout',
   ],
+  'allow-runner-ip': ['service', 'ip', 'ip-lookup-urls', 'description', 'remove-on-exit'],
+  'start-service': ['service', 'wait-timeout', 'stop-on-exit'],
 };
 
 export const ALL_INPUTS = [...new Set([...COMMON_INPUTS, ...Object.values(OPERATION_INPUTS).flat()])];

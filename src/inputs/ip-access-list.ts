@@ -46,7 +46,7 @@ function parseJsonList(input: string, text: string): IpAccessListEntry[] {
 }
 
 // The document describes the entries as "IPv4 address or IPv4 CIDR"; an IPv6 one fails here, not at the API.
-function normaliseSource(input: string, source: string): string {
+export function normaliseSource(input: string, source: string): string {
   const shown = quote(source);
   if (ipaddr.IPv6.isValid(source.split('/')[0] as string)) {
     throw new InputError(input, `has ${shown}, an IPv6 address, which API key access lists do not take`, ACCEPTED);

@@ -40,3 +40,14 @@ function repositorySlug(): string {
       .replace(/^-+/, '') || 'local'
   );
 }
+
+/** `gha <owner>/<repo> run <run id>-<attempt> <nonce>`: an IP access list entry's mark, unique to the step. */
+export function defaultEntryDescription(): string {
+  let repository = 'local';
+  try {
+    repository = `${context.repo.owner}/${context.repo.repo}`;
+  } catch {
+    // Outside a workflow there is no repository; the nonce still makes the mark the step's own.
+  }
+  return `gha ${repository} run ${context.runId || 0}-${context.runAttempt || 1} ${nonce()}`;
+}

@@ -1,11 +1,13 @@
 import type { Settings } from '../inputs/index.js';
 import type { OperationContext } from './context.js';
+import { allowRunnerIp } from './allow-runner-ip.js';
 import { createKey } from './create-key.js';
 import { createPrivateEndpoint } from './create-private-endpoint.js';
 import { createReversePrivateEndpoint } from './create-reverse-private-endpoint.js';
 import { deleteKey } from './delete-key.js';
 import { pruneKeys } from './prune-keys.js';
 import type { OperationResult } from './result.js';
+import { startService } from './start-service.js';
 
 export function runOperation(settings: Settings, context: OperationContext): Promise<OperationResult> {
   switch (settings.operation) {
@@ -19,5 +21,9 @@ export function runOperation(settings: Settings, context: OperationContext): Pro
       return createPrivateEndpoint(settings, context);
     case 'create-reverse-private-endpoint':
       return createReversePrivateEndpoint(settings, context);
+    case 'allow-runner-ip':
+      return allowRunnerIp(settings, context);
+    case 'start-service':
+      return startService(settings, context);
   }
 }

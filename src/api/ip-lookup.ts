@@ -1,0 +1,58 @@
+import ipaddr from 'ipaddr.js';
+import fetch from 'node-fetch';
+import { mask } from '../secrets.js';
+import { proxyAgent } from './proxy.js';
+
+const LOOKUP_TIMEOUT_MS = 5_000;
+
+/**
+ * The runner's public IPv4 address, from the first URL that answers one: each is asked in turn,
+ * through the runner's proxy settings, within 5 s. Only a valid public (unicast) IPv4 address
+ * counts: a proxy's page, a private or an IPv6 address is the next URL's turn. Throws, naming each
+ * URL and what it answered, when none does.
+ */
+export async function lookUpPublicIpv4(urls: URL[], log: (line: string) => void): Promise<string> {
+  const answers: string[] = [];
+  for (const url of urls) {
+    const answer = await ask(url);
+    if ('ip' in answer) {
+      log(`The runner's public IPv4 address is ${answer.ip} (from ${url.href}).`);
+      return answer.ip;
+    }
+    answers.push(`${url.href}: ${answer.problem}`);
+  }
+  throw new Error(
+    `No IP lookup URL answered a public IPv4 address (${answers.join('; ')}); nothing was changed. Set ip to the address to allow, or ip-lookup-urls to services this runner can reach.`,
+  );
+}
+
+async function ask(url: URL): Promise<{ ip: string } | { problem: string }> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), LOOKUP_TIMEOUT_MS);
+  try {
+    const response = await fetch(url.href, {
+      headers: { Accept: 'text/plain' },
+      signal: controller.signal,
+      agent: await proxyAgent(url, mask),
+    });
+    const text = (await response.text()).trim();
+    if (!response.ok) return { problem: `HTTP ${response.status}` };
+    return checkAddress(text);
+  } catch (error) {
+    const err = error as { name?: string; code?: string; message?: string };
+    return {
+      problem: err.name === 'AbortError' ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s` : (err.code ?? err.message ?? 'network error'),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A public IPv4 address, or why the text is not one. */
+export function checkAddress(text: string): { ip: string } | { problem: string } {
+  const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+  if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return { problem: `answered ${shown}, not an IPv4 address` };
+  const range = ipaddr.IPv4.parse(text).range();
+  if (range !== 'unicast') return { problem: `answered ${shown}, a ${range} address, not a public one` };
+  return { ip: ipaddr.IPv4.parse(text).toString() };
+}

@@ -1,0 +1,48 @@
+import { type CommonSettings, isPlainLoopback, readService } from './common.js';
+import { InputError, quote } from './errors.js';
+import { normaliseSource } from './ip-access-list.js';
+import { defaultEntryDescription } from './key-name.js';
+import { readBoolean, readInput, splitList } from './read.js';
+
+export const DEFAULT_LOOKUP_URLS = ['https://checkip.amazonaws.com', 'https://api.ipify.org', 'https://ipv4.icanhazip.com'];
+const URLS_ACCEPTED =
+  "URLs that answer the caller's public IPv4 address as plain text, one per line or comma-separated; https, or http to a loopback host";
+
+export interface AllowRunnerIpSettings {
+  operation: 'allow-runner-ip';
+  common: CommonSettings;
+  serviceId: string;
+  /** The `ip` input as a CIDR block (`/32` for one address); undefined: look the runner's address up. */
+  source?: string;
+  lookupUrls: URL[];
+  /** The entry's description, which marks it as this step's. */
+  description: string;
+  removeOnExit: boolean;
+}
+
+export function readAllowRunnerIp(common: CommonSettings): AllowRunnerIpSettings {
+  const ip = readInput('ip');
+  const source = ip === undefined ? undefined : normaliseSource('ip', ip);
+  return {
+    operation: 'allow-runner-ip',
+    common,
+    serviceId: readService(),
+    ...(source === undefined ? {} : { source: source.includes('/') ? source : `${source}/32` }),
+    lookupUrls: splitList(readInput('ip-lookup-urls') ?? DEFAULT_LOOKUP_URLS.join('\n')).map(parseLookupUrl),
+    description: readInput('description') ?? defaultEntryDescription(),
+    removeOnExit: readBoolean('remove-on-exit', true),
+  };
+}
+
+function parseLookupUrl(text: string): URL {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new InputError('ip-lookup-urls', `has ${quote(text)}, not a URL`, URLS_ACCEPTED);
+  }
+  if (url.protocol !== 'https:' && !isPlainLoopback(url)) {
+    throw new InputError('ip-lookup-urls', `has ${quote(text)}, which is neither https nor http to a loopback host`, URLS_ACCEPTED);
+  }
+  return url;
+}
