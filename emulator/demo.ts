@@ -3,6 +3,7 @@
  * way the GitHub runner runs it (main step, then post step). No credentials needed. Secrets in
  * the outputs are shown as *** (as the runner's log masking would).
  */
+import { startIpLookup } from './ip-lookup.js';
 import { printStep } from './present.js';
 import { runStep, type StepRun } from './runner.js';
 import { type Emulator, startEmulator } from './server.js';
@@ -89,6 +90,20 @@ const scenarios: Scenario[] = [
     }),
   },
   {
+    title: 'start-service: the service was stopped; it is started, polled until running, and its host set',
+    inputs: (emulator) => {
+      emulator.setServiceState('stopped');
+      return { operation: 'start-service', service: emulator.serviceId };
+    },
+  },
+  {
+    title: "allow-runner-ip: the runner's address (looked up) is added for the job, and removed by the post step",
+    inputs: (emulator) => {
+      emulator.setServiceIpAccessList([{ source: '52.94.0.0/22', description: 'office' }]);
+      return { operation: 'allow-runner-ip', service: emulator.serviceId, 'ip-lookup-urls': lookup.url };
+    },
+  },
+  {
     title: 'create-reverse-private-endpoint with a field of another type: fails before any request',
     inputs: (emulator) => ({
       operation: 'create-reverse-private-endpoint',
@@ -109,7 +124,9 @@ const scenarios: Scenario[] = [
 ];
 
 const started = Date.now();
-const emulator = await startEmulator({ readyAfterPolls: 1 });
+const emulator = await startEmulator({ readyAfterPolls: 1, serviceTransitionPolls: 1 });
+// Stands in for checkip.amazonaws.com: the runner's public address as plain text.
+const lookup = await startIpLookup({ answer: '34.120.17.5\n' });
 console.log(`Emulator at ${emulator.url} (organization ${emulator.organizationId}, service ${emulator.serviceId})\n`);
 const common = {
   organization: emulator.organizationId,
@@ -136,6 +153,7 @@ try {
   console.log(`Requests the emulator served: ${emulator.requests.length}; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   await emulator.close();
+  await lookup.close();
 }
 if (unexpected > 0) {
   console.error(`${unexpected} scenario(s) did not end as expected`);

@@ -37,7 +37,7 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   keysPageSize?: KeyOptions['pageSize'];
   /** Answer GET /keys as the older, unpaginated server did. */
   keysUnpaginated?: KeyOptions['unpaginated'];
-  /** A service state in motion settles on the Nth GET of the service (default 2). */
+  /** A service state in motion is seen by this many answers before it settles (default 2). */
   serviceTransitionPolls?: ServiceOptions['transitionPolls'];
   /**
    * Changes a 200's `result` after it was checked against the document, as a later API may answer

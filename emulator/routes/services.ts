@@ -29,7 +29,7 @@ const SETTLES_TO: Partial<Record<ServiceState, ServiceState>> = {
 const BROKEN: ServiceState[] = ['failed', 'degraded', 'terminating', 'terminated', 'softdeleting', 'softdeleted'];
 
 export interface ServiceOptions {
-  /** A state in motion settles on the Nth GET of the service after it began (default 2). */
+  /** A state in motion is seen by this many answers (the command's, then GETs) before it settles (default 2). */
   transitionPolls?: number;
 }
 
@@ -114,8 +114,8 @@ export class Services implements Resource {
   private advance(): void {
     const next = SETTLES_TO[this.state];
     if (!next) return;
-    this.polls += 1;
     if (this.polls >= (this.options.transitionPolls ?? 2)) this.setState(next);
+    else this.polls += 1;
   }
 
   /** `ipAccessList` and `privateEndpointIds` changes (remove first, then add); other fields are not emulated. */
@@ -153,6 +153,8 @@ export class Services implements Resource {
     } else if (this.state !== 'stopped' && this.state !== 'stopping') {
       this.setState('stopping');
     }
+    // The command's own answer is the first sighting of the state it began.
+    if (SETTLES_TO[this.state]) this.polls = Math.max(this.polls, 1);
     return this.answer();
   }
 }
