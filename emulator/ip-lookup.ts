@@ -23,7 +23,7 @@ export interface IpLookup {
 
 export async function startIpLookup(reply: IpLookupReply): Promise<IpLookup> {
   const timers = new Set<NodeJS.Timeout>();
-  const lookup: IpLookup = { url: '', asked: 0, reply, close: async () => undefined };
+  const lookup: IpLookup = { url: '', asked: 0, reply, close: () => Promise.resolve() };
   const server = createServer((_req, res) => {
     lookup.asked += 1;
     const { answer = '', status = 200, delayMs = 0 } = lookup.reply;
