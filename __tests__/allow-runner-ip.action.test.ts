@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startIpLookup, type IpLookup } from '../emulator/ip-lookup.js';
 import { runJob, runStep } from '../emulator/runner.js';
 import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { cancelledMain, until } from './helpers/signals.js';
 
 const emulator = useEmulator();
 const RUNNER_IP = '34.120.17.5';
@@ -110,18 +111,9 @@ describe('allow-runner-ip', () => {
     emulator().setServiceIpAccessList([]);
     emulator().addFault({ method: 'PATCH', fault: { kind: 'delay', ms: 1500 } });
     const step = inputs({ 'remove-on-exit': 'false' });
-    const main = await runStep(step, {
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (patches().length > 0) {
-            clearInterval(timer);
-            child.kill('SIGKILL');
-          }
-        }, 20);
-      },
-    });
+    const main = await cancelledMain(step, () => patches().length > 0, ['SIGKILL']);
     expect(main.exitCode).not.toBe(0);
-    for (let waited = 0; list().length === 0 && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    await until(() => list().length > 0);
     expect(list().map((e) => e.source)).toEqual([`${RUNNER_IP}/32`]);
     const post = await runStep(step, { state: main.state });
     expect(post.exitCode).toBe(0);

@@ -1,12 +1,11 @@
 import { describe, expect, test } from '@jest/globals';
-import type { ChildProcess } from 'node:child_process';
 import { runStep, type StepRun } from '../emulator/runner.js';
 import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import { cancelledMain, sleep, until } from './helpers/signals.js';
 
 // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then SIGKILL 2.5 s after that,
 // and still runs the post steps of the steps that started.
 const emulator = useEmulator();
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** True once the API has received a request with this method (and, when given, path ending). */
 const received =
@@ -15,28 +14,6 @@ const received =
     emulator().requests.some((request) => request.method === method && request.path.endsWith(pathEnd));
 /** True once the API has carried out (answered or dropped after committing) such a request. */
 const committed = (method: string) => () => emulator().requests.some((request) => request.method === method && request.status === 200);
-
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
-  for (let waited = 0; !condition(); waited += 20) {
-    if (waited > timeoutMs) throw new Error('timed out waiting for the emulator');
-    await sleep(20);
-  }
-}
-
-/** Runs the main step and sends it `signals`, 150 ms apart, once `when` holds. */
-function cancelledMain(inputs: Record<string, string>, when: () => boolean, signals: NodeJS.Signals[]): Promise<StepRun> {
-  return runStep(inputs, {
-    onSpawn: (child: ChildProcess) => {
-      void (async () => {
-        await until(when);
-        for (const signal of signals) {
-          child.kill(signal);
-          await sleep(150);
-        }
-      })();
-    },
-  });
-}
 
 const keysNamed = (name: string | undefined) =>
   emulator()

@@ -68,7 +68,9 @@ describe('create-key settings', () => {
 
   test('an http API URL is fine on loopback only', async () => {
     expect((await settingsFor({ 'api-url': 'http://127.0.0.1:4010' })).common.apiUrl.host).toBe('127.0.0.1:4010');
-    expect(await errorFor({ 'api-url': 'http://api.example.com' })).toMatch(/^Input 'api-url' uses http:\/\/ to api\.example\.com/);
+    expect(await errorFor({ 'api-url': 'http://api.example.com' })).toMatch(
+      /^Input 'api-url' is "http:\/\/api\.example\.com", which uses http:\/\/ to api\.example\.com/,
+    );
   });
 });
 
@@ -84,7 +86,7 @@ describe('every bad input names the input, the problem and what is accepted', ()
     [{ state: 'paused' }, /^Input 'state' is "paused"\. Accepted: enabled or disabled/],
     [{ 'ip-access-list': '10.0.0.300' }, /^Input 'ip-access-list' has "10\.0\.0\.300", which is not an IPv4 address/],
     [{ 'api-url': 'not a url' }, /^Input 'api-url' is "not a url", not a URL/],
-    [{ 'api-url': 'ftp://127.0.0.1' }, /^Input 'api-url' uses ftp:/],
+    [{ 'api-url': 'ftp://127.0.0.1' }, /^Input 'api-url' is "ftp:\/\/127\.0\.0\.1", which uses ftp:/],
     [{ body: '[1, 2]' }, /^Input 'body' is not an object/],
     [{ body: '{"name": "x",' }, /^Input 'body' is neither JSON nor YAML/],
     [

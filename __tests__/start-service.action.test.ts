@@ -2,6 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../emulator/runner.js';
 import { type ServiceState, startEmulator } from '../emulator/server.js';
 import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { cancelledMain } from './helpers/signals.js';
 
 // A state in motion is seen once, then settles on the next poll (every 5 s, as the action polls).
 const emulator = useEmulator({ serviceTransitionPolls: 1 });
@@ -92,16 +93,7 @@ describe('start-service', () => {
   test('cancelled while waiting after start: stop-on-exit still stops the service in the post step', async () => {
     emulator().setServiceState('stopped');
     const step = inputs({ 'stop-on-exit': 'true' });
-    const main = await runStep(step, {
-      onSpawn: (child) => {
-        const timer = setInterval(() => {
-          if (commands().length > 0) {
-            clearInterval(timer);
-            child.kill('SIGINT');
-          }
-        }, 20);
-      },
-    });
+    const main = await cancelledMain(step, () => commands().length > 0, ['SIGINT']);
     expect(main.exitCode).toBe(1);
     expect(main.stdout).toMatch(/cancelled \(SIGINT\)/);
     const post = await runStep(step, { state: main.state });

@@ -1,5 +1,4 @@
-import { type CommonSettings, isPlainLoopback, readService } from './common.js';
-import { InputError, quote } from './errors.js';
+import { type CommonSettings, parseSecureUrl, readService } from './common.js';
 import { normaliseSource } from './ip-access-list.js';
 import { defaultEntryDescription } from './key-name.js';
 import { readBoolean, readInput, splitList } from './read.js';
@@ -35,14 +34,5 @@ export function readAllowRunnerIp(common: CommonSettings): AllowRunnerIpSettings
 }
 
 function parseLookupUrl(text: string): URL {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    throw new InputError('ip-lookup-urls', `has ${quote(text)}, not a URL`, URLS_ACCEPTED);
-  }
-  if (url.protocol !== 'https:' && !isPlainLoopback(url)) {
-    throw new InputError('ip-lookup-urls', `has ${quote(text)}, which is neither https nor http to a loopback host`, URLS_ACCEPTED);
-  }
-  return url;
+  return parseSecureUrl('ip-lookup-urls', text, URLS_ACCEPTED, 'has');
 }

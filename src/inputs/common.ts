@@ -77,24 +77,32 @@ function readCredentials(): Credentials {
 
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
-/** `http` to a loopback host: the one place an unencrypted request cannot cross a network. */
-export function isPlainLoopback(url: URL): boolean {
-  return url.protocol === 'http:' && LOOPBACK.test(url.hostname);
+/**
+ * An `https` URL, or `http` to a loopback host (the one place an unencrypted request cannot cross
+ * a network); `what` says the value in the error ("is ...", "has ...").
+ */
+export function parseSecureUrl(input: string, value: string, accepted: string, what = 'is'): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InputError(input, `${what} ${quote(value)}, not a URL`, accepted);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+    throw new InputError(
+      input,
+      `${what} ${quote(value)}, which uses ${url.protocol}// to ${url.hostname}: it would cross the network unencrypted`,
+      accepted,
+    );
+  }
+  return url;
 }
 
 function readApiUrl(): URL {
   const value = readInput('api-url') ?? 'https://api.clickhouse.cloud';
   const accepted =
     'an https:// URL such as https://api.clickhouse.cloud, or http:// to a loopback host (127.0.0.1, localhost) for a local emulator';
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw new InputError('api-url', `is ${quote(value)}, not a URL`, accepted);
-  }
-  if (url.protocol !== 'https:' && !isPlainLoopback(url)) {
-    throw new InputError('api-url', `uses ${url.protocol}// to ${url.hostname}; credentials would cross the network unencrypted`, accepted);
-  }
+  const url = parseSecureUrl('api-url', value, accepted);
   if (url.username || url.password || url.search || url.hash) {
     throw new InputError('api-url', 'carries credentials, a query or a fragment', accepted);
   }
