@@ -89,6 +89,17 @@ describe('allow-runner-ip', () => {
     expect(apiRequests(emulator())).toEqual([]);
   });
 
+  test('an add whose answer was lost is settled by reading the list, not sent twice', async () => {
+    emulator().setServiceIpAccessList([]);
+    emulator().addFault({ method: 'PATCH', fault: { kind: 'drop-after-commit' } });
+    const { main, post } = await runJob(inputs());
+    expect(main.exitCode).toBe(0);
+    expect(main.outputs.added).toBe('true');
+    expect(patches().map((r) => r.status)).toEqual([0, 200]);
+    expect(post.exitCode).toBe(0);
+    expect(list()).toEqual([]);
+  });
+
   test('remove-on-exit false keeps the entry', async () => {
     emulator().setServiceIpAccessList([]);
     const { main, post } = await runJob(inputs({ 'remove-on-exit': 'false' }));
@@ -125,6 +136,7 @@ describe('allow-runner-ip', () => {
     ['ip', { ip: 'fe80::1' }],
     ['ip-lookup-urls', { 'ip-lookup-urls': 'http://checkip.amazonaws.com' }],
     ['ip-lookup-urls', { 'ip-lookup-urls': 'not a url' }],
+    ['ip-lookup-urls', { 'ip-lookup-urls': 'https://ci:hunter2@checkip.example.com' }],
     ['remove-on-exit', { 'remove-on-exit': 'sometimes' }],
     ['service', { service: 'svc-1' }],
   ])('bad %s %j fails naming it, with no request', async (input, bad) => {
@@ -132,6 +144,7 @@ describe('allow-runner-ip', () => {
     expect(main.exitCode).toBe(1);
     expect(errorLines(main.stdout)).toEqual([expect.stringMatching(new RegExp(`^::error::Input '${input}' .+\\. Accepted: .+`))]);
     expect(post.exitCode).toBe(0);
+    expect(main.allText).not.toContain('hunter2');
     expect(apiRequests(emulator())).toEqual([]);
   });
 });

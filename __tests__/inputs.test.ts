@@ -86,6 +86,10 @@ describe('every bad input names the input, the problem and what is accepted', ()
     [{ state: 'paused' }, /^Input 'state' is "paused"\. Accepted: enabled or disabled/],
     [{ 'ip-access-list': '10.0.0.300' }, /^Input 'ip-access-list' has "10\.0\.0\.300", which is not an IPv4 address/],
     [{ 'api-url': 'not a url' }, /^Input 'api-url' is "not a url", not a URL/],
+    [
+      { 'api-url': 'https://ci:hunter2@api.clickhouse.cloud' },
+      /^Input 'api-url' is a URL that carries credentials \(not shown\)\. Accepted: /,
+    ],
     [{ 'api-url': 'ftp://127.0.0.1' }, /^Input 'api-url' is "ftp:\/\/127\.0\.0\.1", which uses ftp:/],
     [{ body: '[1, 2]' }, /^Input 'body' is not an object/],
     [{ body: '{"name": "x",' }, /^Input 'body' is neither JSON nor YAML/],

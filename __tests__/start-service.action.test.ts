@@ -101,6 +101,15 @@ describe('start-service', () => {
     expect(commands()).toEqual(['start', 'stop']);
   });
 
+  test('a step killed before its start was answered: a service still stopped is left alone', async () => {
+    emulator().setServiceState('stopped');
+    const intent = JSON.stringify({ kind: 'service-start', serviceId: emulator().serviceId, stopOnExit: true, sentAt: Date.now() });
+    const post = await runStep(inputs({ 'stop-on-exit': 'true' }), { phase: 'post', state: { intent } });
+    expect(post.exitCode).toBe(0);
+    expect(commands()).toEqual([]);
+    expect(emulator().service().state).toBe('stopped');
+  });
+
   test('stop-on-exit leaves a service the step only woke (or found running) alone', async () => {
     emulator().setServiceState('idle');
     const { post } = await runJob(inputs({ 'stop-on-exit': 'true' }));

@@ -74,7 +74,7 @@ export const sameId = (a: string, b: string) => a === b;
 
 // IpAccessListEntry says "IPv4 address or IPv4 CIDR"; the loose forms ipaddr.js also parses
 // (`10.1`, `0x7f.1`, octal) are not addresses a strict server would take.
-export function parseIpv4Source(source: string): [ipaddr.IPv4, number] | undefined {
+function parseIpv4Source(source: string): [ipaddr.IPv4, number] | undefined {
   const [address, prefix, ...rest] = source.split('/');
   if (address === undefined || rest.length > 0 || !ipaddr.IPv4.isValidFourPartDecimal(address)) return undefined;
   if (prefix === undefined) return [ipaddr.IPv4.parse(address), 32];

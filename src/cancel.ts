@@ -37,12 +37,12 @@ export class Cancellation {
 }
 
 /** The step's cancellation, wired to SIGINT and SIGTERM. */
-export function onSignals(exit: (code: number) => void = (code) => process.exit(code)): Cancellation {
+export function onSignals(): Cancellation {
   const cancellation = new Cancellation();
   const handle = (signal: NodeJS.Signals) => {
     if (cancellation.cancelled) {
       info(`${signal} after ${cancellation.cancelled}: stopping now; the post step finishes or undoes what this step began.`);
-      exit(1);
+      process.exit(1);
       return;
     }
     info(`${signal}: the job is being cancelled; no new request is sent, and the post step finishes or undoes what this step began.`);

@@ -39,15 +39,12 @@ export type Intent =
       sentAt: number;
     }
   | {
+      /** Recorded only before a `start` to a stopped service: the one change stop-on-exit undoes. */
       kind: 'service-start';
       serviceId: string;
-      /** The service was `stopped` and the step sent `start`: only then may the post step stop it. */
-      fromStopped: boolean;
       stopOnExit: boolean;
       sentAt: number;
     };
-
-export type IntentKind = Intent['kind'];
 
 export interface Journal {
   /** Before the first request that creates or changes anything. */

@@ -21,9 +21,9 @@ import type { Roles } from './roles.js';
 type ApiKey = Schemas['ApiKey'];
 type Role = KeyRecord['roles'][number];
 
-export const MAX_KEYS_PER_ORGANIZATION = 100;
+const MAX_KEYS_PER_ORGANIZATION = 100;
 /** The document's default (and largest) page of GET /keys. */
-export const MAX_PAGE_SIZE = 250;
+const MAX_PAGE_SIZE = 250;
 
 export interface SeedKey {
   name: string;

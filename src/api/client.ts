@@ -85,9 +85,12 @@ export class ApiClient {
     return this.request<T>('POST', path, 'object', body, onAmbiguous);
   }
 
-  /** A change the caller knows is safe to send again (a removal), so it is retried like a read. */
-  patch<T>(path: string, body: unknown): Promise<ApiResponse<T>> {
-    return this.request<T>('PATCH', path, 'object', body);
+  /**
+   * A change. Without a handler it must be safe to send again (a removal, a state command), so it
+   * is retried like a read; with one, a try that may have committed is settled like a create's.
+   */
+  patch<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>): Promise<ApiResponse<T>> {
+    return this.request<T>('PATCH', path, 'object', body, onAmbiguous);
   }
 
   private async request<T>(
@@ -115,7 +118,8 @@ export class ApiClient {
       }
       const error = this.errorOf(method, path, failure, outcome.text, attempt);
       if (failure.final || !isTransient(failure)) throw error;
-      const ambiguous = method === 'POST' && mayHaveCommitted(failure);
+      // A POST is never re-sent blindly; another change only when its caller says it must not be.
+      const ambiguous = (method === 'POST' || onAmbiguous !== undefined) && mayHaveCommitted(failure);
       const exhausted = attempt >= maxAttempts;
       if ((ambiguous && !onAmbiguous) || (exhausted && !ambiguous)) throw error;
       const wait = retryDelayMs(failure, attempt, this.config.random);
@@ -198,7 +202,7 @@ export class ApiClient {
 }
 
 /** The API's error text as it may be passed on: credentials scrubbed, at most MAX_ERROR_TEXT characters. */
-export function errorText(text: string): string {
+function errorText(text: string): string {
   const clean = scrub(text);
   return clean.length <= MAX_ERROR_TEXT ? clean : `${clean.slice(0, MAX_ERROR_TEXT - 1)}…`;
 }

@@ -3,7 +3,7 @@ import { normaliseSource } from './ip-access-list.js';
 import { defaultEntryDescription } from './key-name.js';
 import { readBoolean, readInput, splitList } from './read.js';
 
-export const DEFAULT_LOOKUP_URLS = ['https://checkip.amazonaws.com', 'https://api.ipify.org', 'https://ipv4.icanhazip.com'];
+const DEFAULT_LOOKUP_URLS = ['https://checkip.amazonaws.com', 'https://api.ipify.org', 'https://ipv4.icanhazip.com'];
 const URLS_ACCEPTED =
   "URLs that answer the caller's public IPv4 address as plain text, one per line or comma-separated; https, or http to a loopback host";
 

@@ -88,6 +88,8 @@ export function parseSecureUrl(input: string, value: string, accepted: string, w
   } catch {
     throw new InputError(input, `${what} ${quote(value)}, not a URL`, accepted);
   }
+  // Checked first, and the value never quoted: the error would show the password.
+  if (url.username || url.password) throw new InputError(input, `${what} a URL that carries credentials (not shown)`, accepted);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
     throw new InputError(
       input,
@@ -103,9 +105,7 @@ function readApiUrl(): URL {
   const accepted =
     'an https:// URL such as https://api.clickhouse.cloud, or http:// to a loopback host (127.0.0.1, localhost) for a local emulator';
   const url = parseSecureUrl('api-url', value, accepted);
-  if (url.username || url.password || url.search || url.hash) {
-    throw new InputError('api-url', 'carries credentials, a query or a fragment', accepted);
-  }
+  if (url.search || url.hash) throw new InputError('api-url', 'carries a query or a fragment', accepted);
   return url;
 }
 

@@ -10,7 +10,7 @@ import type { OperationResult } from './result.js';
 type EntryIntent = Extract<Intent, { kind: 'ip-entry' }>;
 
 /** The entry of the list that already lets `source` in (the same block or a larger one), if any. */
-export function coveringEntry(list: IpAccessListEntry[], source: string): IpAccessListEntry | undefined {
+function coveringEntry(list: IpAccessListEntry[], source: string): IpAccessListEntry | undefined {
   const [address, bits] = ipaddr.IPv4.parseCIDR(source);
   return list.find((entry) => {
     const listed = entry.source?.includes('/') ? entry.source : `${entry.source}/32`;
@@ -38,7 +38,13 @@ export async function allowRunnerIp(settings: AllowRunnerIpSettings, { client, j
       sentAt: Date.now(),
     });
     // A PATCH that names only this entry: parallel jobs adding other addresses do not overwrite each other.
-    response = await client.patch<Service>(path, { ipAccessList: { add: [entry] } });
+    // Adding twice is not idempotent (an API may refuse a listed source), so a try that may have
+    // committed is settled by reading the list: the entry with the step's mark is the step's.
+    response = await client.patch<Service>(path, { ipAccessList: { add: [entry] } }, async () => {
+      const service = await client.get<Service>(path);
+      const made = (service.result.ipAccessList ?? []).some((e) => e.source === source && e.description === settings.description);
+      return made ? service : 'retry';
+    });
     journal.created(source);
   }
   const added = !covering;

@@ -2,7 +2,7 @@ import type { AmbiguousHandler, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import type { Intent, Journal } from '../journal.js';
 
-export interface RecordedCreate<T> {
+interface RecordedCreate<T> {
   response: ApiResponse<T>;
   /** A try may have committed without an answer, so copies may exist beside the one kept. */
   ambiguous: boolean;

@@ -34,15 +34,11 @@ export async function startService(settings: StartServiceSettings, { client, jou
     }
     const command = sent ? undefined : COMMAND_FOR[state];
     if (command) {
+      // Only `start` has an undo (stop-on-exit); `awake` leaves nothing for the post step.
       if (command === 'start')
-        journal.begin({
-          kind: 'service-start',
-          serviceId: settings.serviceId,
-          fromStopped: true,
-          stopOnExit: settings.stopOnExit,
-          sentAt: Date.now(),
-        });
+        journal.begin({ kind: 'service-start', serviceId: settings.serviceId, stopOnExit: settings.stopOnExit, sentAt: Date.now() });
       response = await client.patch<Service>(serviceStatePath(organizationId, settings.serviceId), { command });
+      if (command === 'start') journal.created(settings.serviceId);
       sent = command;
       log(`Sent ${command}.`);
     } else {
@@ -84,13 +80,21 @@ export async function startService(settings: StartServiceSettings, { client, jou
   };
 }
 
-/** The post step's part: stops the service only when this step started it from `stopped` and stop-on-exit asks for it. */
+/**
+ * The post step's part: stops the service when stop-on-exit asks for it (the intent exists only
+ * when this step sent `start`, to a stopped service). A step cancelled before the API answered its
+ * `start` may never have sent it: a service still stopped (or stopping) is left as it is.
+ */
 export async function finishServiceStart(
   intent: Extract<Intent, { kind: 'service-start' }>,
-  _record: JournalRecord,
+  record: JournalRecord,
   { client, organizationId, log }: PostContext,
 ): Promise<void> {
-  if (!intent.stopOnExit || !intent.fromStopped) return;
+  if (!intent.stopOnExit) return;
+  if (!record.created) {
+    const { state } = (await client.get<Service>(servicePath(organizationId, intent.serviceId))).result;
+    if (state === 'stopped' || state === 'stopping') return;
+  }
   await client.patch<Service>(serviceStatePath(organizationId, intent.serviceId), { command: 'stop' });
   log(`Stopped service ${intent.serviceId}, which this step had started from stopped.`);
 }
