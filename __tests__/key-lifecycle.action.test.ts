@@ -44,7 +44,7 @@ describe('the post step', () => {
     expect(errorLines(post.stdout)).toEqual([
       expect.stringMatching(
         new RegExp(
-          `^::error::Could not revoke API key ${main.outputs.id}: .*HTTP 500.* after 2 attempts.*Delete it by hand .*key: ${main.outputs.id}\\.$`,
+          `^::error::The post step could not finish what the main step began: Could not revoke API key ${main.outputs.id} \\("${main.outputs.name}"\\): .*HTTP 500.* after 2 attempts.*Delete it by hand .*key: ${main.outputs.id}\\.$`,
         ),
       ),
     ]);
@@ -63,7 +63,7 @@ describe('the post step', () => {
     });
     expect(post.exitCode).toBe(1);
     expect(post.stdout).toMatch(
-      /::error::Could not revoke API key .*: the credentials now in effect are not the key the main step authenticated with/,
+      /::error::The post step could not finish what the main step began: Could not revoke API key .*: the credentials now in effect are not the key the main step authenticated with/,
     );
   });
 });

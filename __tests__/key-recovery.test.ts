@@ -28,16 +28,28 @@ describe("telling the step's keys from others", () => {
       key('d', 'other', '2026-11-26T12:00:01Z'),
       key('e', 'gha-x', '2026-11-26T12:00:01Z', 'wxyz'),
     ];
-    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT }).map((k) => k.id)).toEqual(['a', 'b', 'e']);
-    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT, localSuffix: 'wxyz' }).map((k) => k.id)).toEqual(['e']);
+    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT, nameIsGenerated: false }).map((k) => k.id)).toEqual(['a', 'b', 'e']);
+    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT, nameIsGenerated: false, localSuffix: 'wxyz' }).map((k) => k.id)).toEqual([
+      'e',
+    ]);
+  });
+
+  test("a generated name or a local suffix proves a key whatever the API's clock wrote into createdAt", () => {
+    const keys = [key('a', 'gha-x', '2026-11-26T11:00:00Z'), key('b', 'gha-x', '2026-11-26T11:00:00Z', 'wxyz')];
+    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT, nameIsGenerated: true }).map((k) => k.id)).toEqual(['a', 'b']);
+    expect(matchingKeys(keys, { name: 'gha-x', sentAt: SENT, nameIsGenerated: false, localSuffix: 'wxyz' }).map((k) => k.id)).toEqual([
+      'b',
+    ]);
   });
 });
 
 describe('late copies after a recovered creation', () => {
-  const keys = [key('kept', 'name', '2026-11-26T12:00:02Z'), key('copy', 'name', '2026-11-26T12:00:03Z')];
+  const KEPT = '00000000-0000-4000-8000-00000000000a';
+  const COPY = '00000000-0000-4000-8000-00000000000b';
+  const keys = [key(KEPT, 'name', '2026-11-26T12:00:02Z'), key(COPY, 'name', '2026-11-26T12:00:03Z')];
   const context = (client: ApiClient, nameIsGenerated: boolean, lines: string[]) => ({
     client,
-    organizationId: 'org',
+    organizationId: '00000000-0000-4000-8000-000000000001',
     name: 'name',
     nameIsGenerated,
     sentAt: SENT,
@@ -48,23 +60,23 @@ describe('late copies after a recovered creation', () => {
   test('a copy under a generated name is deleted', async () => {
     const { client, deleted } = fakeClient(keys);
     const lines: string[] = [];
-    await settleCopies(context(client, true, lines), 'kept');
-    expect(deleted).toEqual(['copy']);
-    expect(lines).toEqual(["log: Deleted late copies of this step's key: copy."]);
+    await settleCopies(context(client, true, lines), KEPT);
+    expect(deleted).toEqual([COPY]);
+    expect(lines).toEqual([`log: Deleted late copies of this step's key: ${COPY}.`]);
   });
 
   test('a copy under a name the user chose is named in a warning, never deleted', async () => {
     const { client, deleted } = fakeClient(keys);
     const lines: string[] = [];
-    await settleCopies(context(client, false, lines), 'kept');
+    await settleCopies(context(client, false, lines), KEPT);
     expect(deleted).toEqual([]);
-    expect(lines).toEqual([expect.stringMatching(/^warn: Key\(s\) copy named "name" appeared while this step retried; .* not deleted\.$/)]);
+    expect(lines).toEqual([expect.stringMatching(/^warn: Key\(s\) \S+ named "name" appeared while this step retried; .* not deleted\.$/)]);
   });
 
   test('a failing check is a warning, not a failed step', async () => {
     const client = { list: async () => Promise.reject(new Error('HTTP 503')) } as unknown as ApiClient;
     const lines: string[] = [];
-    await settleCopies(context(client, true, lines), 'kept');
+    await settleCopies(context(client, true, lines), KEPT);
     expect(lines).toEqual(["warn: Could not check for late copies of this step's key: HTTP 503"]);
   });
 });

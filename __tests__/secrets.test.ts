@@ -14,6 +14,14 @@ describe('redact', () => {
       list: ['***'],
     });
   });
+
+  test('a secret inside a longer string is replaced where it stands, the longest secret first', () => {
+    const result = { message: 'your secret is 4b1dSECRET, prefix 4b1d', nested: [{ url: 'https://u:4b1dSECRET@host' }] };
+    expect(redact(result, ['4b1d', '4b1dSECRET'])).toEqual({
+      message: 'your secret is ***, prefix ***',
+      nested: [{ url: 'https://u:***@host' }],
+    });
+  });
 });
 
 test("the User-Agent version is package.json's", () => {

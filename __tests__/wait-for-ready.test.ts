@@ -92,8 +92,8 @@ describe('what a conforming server may leave out', () => {
     } as unknown as ApiClient;
     const settings = {
       operation: 'create-reverse-private-endpoint',
-      common: { organizationId: 'org' },
-      serviceId: 'svc',
+      common: { organizationId: '00000000-0000-4000-8000-000000000001' },
+      serviceId: '00000000-0000-4000-8000-000000000002',
       request: { description: 'd', type: 'VPC_ENDPOINT_SERVICE', vpcEndpointServiceName: 'n' },
       waitForReady: false,
       waitTimeoutMs: 1000,
@@ -108,7 +108,7 @@ describe('what a conforming server may leave out', () => {
     const result = await createReversePrivateEndpoint(settings, { client, journal, now: 0, log: () => undefined, warn: () => undefined });
     expect(result.outputs).toEqual({
       id: 'e1',
-      'service-id': 'svc',
+      'service-id': '00000000-0000-4000-8000-000000000002',
       description: '',
       type: '',
       'endpoint-id': '',

@@ -37,6 +37,8 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   keysPageSize?: KeyOptions['pageSize'];
   /** Answer GET /keys as the older, unpaginated server did. */
   keysUnpaginated?: KeyOptions['unpaginated'];
+  /** How far the API's clock is ahead of the runner's (negative: behind), as keys' `createdAt` shows it. */
+  clockOffsetMs?: KeyOptions['clockOffsetMs'];
   /** A service state in motion is seen by this many answers before it settles (default 2). */
   serviceTransitionPolls?: ServiceOptions['transitionPolls'];
   /**
@@ -67,6 +69,8 @@ export type Fault =
   | { kind: 'status'; status: number; retryAfter?: number; body?: unknown }
   | { kind: 'reset' }
   | { kind: 'drop-after-commit' }
+  /** Carries the request out, then answers a 307 to another host, as a misrouted proxy might. */
+  | { kind: 'redirect-after-commit' }
   /** Carries the request out, then answers 200 with a body a client cannot read. */
   | { kind: 'garble'; as: Garble }
   | { kind: 'delay'; ms: number };
@@ -160,7 +164,7 @@ const faultRuleValidator = new Ajv({ allErrors: true }).compile({
           type: 'object',
           additionalProperties: false,
           required: ['kind'],
-          properties: { kind: { enum: ['reset', 'drop-after-commit'] } },
+          properties: { kind: { enum: ['reset', 'drop-after-commit', 'redirect-after-commit'] } },
         },
         {
           type: 'object',
@@ -211,7 +215,11 @@ class EmulatorServer implements Emulator {
     this.organizationId = seed.organizationId ?? randomUUID();
     this.serviceId = seed.serviceId ?? randomUUID();
     this.roleList = new Roles(this.organizationId);
-    this.keyList = new Keys(this.roleList, { pageSize: options.keysPageSize, unpaginated: options.keysUnpaginated });
+    this.keyList = new Keys(this.roleList, {
+      pageSize: options.keysPageSize,
+      unpaginated: options.keysUnpaginated,
+      clockOffsetMs: options.clockOffsetMs,
+    });
     this.privateEndpointList = new PrivateEndpoints(this.organizationId, this.serviceId);
     this.services = new Services(this.serviceId, this.privateEndpointList, { transitionPolls: options.serviceTransitionPolls });
     this.rpes = new ReversePrivateEndpoints(this.serviceId, options);
@@ -339,6 +347,9 @@ class EmulatorServer implements Emulator {
       if (fault?.kind === 'delay') await sleep(fault.ms);
       answer = admitted();
       if (fault?.kind === 'drop-after-commit') answer = { status: 0, headers: {} };
+      if (fault?.kind === 'redirect-after-commit') {
+        answer = { status: 307, headers: { Location: `https://elsewhere.example${record.path}` }, body: {} };
+      }
       if (fault?.kind === 'garble') {
         record.status = answer.status;
         sendGarbled(res, answer, fault.as);

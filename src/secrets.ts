@@ -30,7 +30,15 @@ export function hide(value: string | undefined): void {
 
 /** Text from outside (an API error) with every hidden value, longest first, replaced by `***`. */
 export function scrub(text: string): string {
-  return [...hidden].sort((a, b) => b.length - a.length).reduce((out, value) => out.split(value).join(MASK), text);
+  return replaceAll(text, [...hidden]);
+}
+
+/** `text` with each of `values`, longest first (a shorter one may be part of it), replaced by `***`. */
+function replaceAll(text: string, values: readonly string[]): string {
+  return [...values]
+    .filter((value) => value !== '')
+    .sort((a, b) => b.length - a.length)
+    .reduce((out, value) => out.split(value).join(MASK), text);
 }
 
 /**
@@ -55,9 +63,12 @@ export function basicAuthorization(keyId: string, secret: string): string {
 /** Fields of the API's results that hold a secret, whatever their nesting. */
 const SECRET_FIELDS = new Set(['keySecret']);
 
-/** A copy of `value` fit for outputs and the summary: secret fields and any known secret value become `***`. */
+/**
+ * A copy of `value` fit for outputs and the summary: secret fields become `***`, and so does a
+ * known secret wherever it stands, also inside a longer string (a field the API adds later).
+ */
 export function redact(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return secrets.includes(value) ? MASK : value;
+  if (typeof value === 'string') return replaceAll(value, secrets);
   if (Array.isArray(value)) return value.map((item) => redact(item, secrets));
   if (typeof value === 'object' && value !== null) {
     return Object.fromEntries(

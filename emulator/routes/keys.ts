@@ -41,6 +41,8 @@ export interface KeyOptions {
   pageSize?: number;
   /** Answer GET /keys as the older server did: every key, without limit, totalCount or nextCursor. */
   unpaginated?: boolean;
+  /** How far the API's clock is ahead of the runner's (negative: behind), as written into `createdAt`. */
+  clockOffsetMs?: number;
 }
 
 /** The hashData algorithm: base64 (padded) of a raw SHA-256 digest, so 44 characters for 32 bytes. */
@@ -164,7 +166,7 @@ export class Keys implements Resource {
       // For an organization on custom roles the legacy field is frozen: a new key has none.
       roles: roles ?? [],
       assignedRoleIds: assignedRoleIds ?? [],
-      createdAt: new Date(now).toISOString(),
+      createdAt: new Date(now + (this.options.clockOffsetMs ?? 0)).toISOString(),
       // Stored as an instant, as a server keeps timestamps, so it comes back in canonical form.
       expireAt: typeof expireAt === 'string' ? new Date(expireAt).toISOString() : null,
       usedAt: undefined,

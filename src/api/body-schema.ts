@@ -1,3 +1,5 @@
+import { isUuid } from '../uuid.js';
+
 /**
  * Checks a value against one of the document's request schemas (see request-schemas.ts), the
  * way the API does: objects are closed, so an unknown or misspelt field is an error rather than a
@@ -14,7 +16,6 @@ export interface BodySchema {
 }
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -60,6 +61,6 @@ function stringProblems(schema: BodySchema, value: unknown, path: string): strin
   if (typeof value !== 'string') return [`${path} must be a string`];
   if (schema.enum && !schema.enum.includes(value)) return [`${path} must be one of ${schema.enum.join(', ')}`];
   if (schema.format === 'date-time' && !DATE_TIME.test(value)) return [`${path} must be an ISO-8601 date-time`];
-  if (schema.format === 'uuid' && !UUID.test(value)) return [`${path} must be a UUID`];
+  if (schema.format === 'uuid' && !isUuid(value)) return [`${path} must be a UUID`];
   return [];
 }

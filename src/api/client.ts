@@ -39,6 +39,12 @@ export interface ApiResponse<T> {
  */
 export type AmbiguousHandler<T> = (failure: ApiError) => Promise<'retry' | ApiResponse<T>>;
 
+/**
+ * Why a 200's result cannot be used although it is JSON (an ID not of the document's form), or
+ * undefined. Such an answer is unreadable: a read is retried, a create handled like a lost answer.
+ */
+export type ResultCheck<T> = (result: T) => string | undefined;
+
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** What a 200's `result` must be: a list, one object, or nothing (DELETE). */
 type Shape = 'array' | 'object' | 'none';
@@ -68,21 +74,21 @@ export class ApiClient {
     return this.sleep(ms);
   }
 
-  get<T>(path: string): Promise<ApiResponse<T>> {
-    return this.request<T>('GET', path, 'object');
+  get<T>(path: string, check?: ResultCheck<T>): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, 'object', { check });
   }
 
   /** A GET whose result is a list: an answer without one is unreadable, never an empty list. */
-  list<T>(path: string): Promise<ApiResponse<T[]>> {
-    return this.request<T[]>('GET', path, 'array');
+  list<T>(path: string, check?: ResultCheck<T[]>): Promise<ApiResponse<T[]>> {
+    return this.request<T[]>('GET', path, 'array', { check });
   }
 
   delete(path: string): Promise<ApiResponse<undefined>> {
     return this.request<undefined>('DELETE', path, 'none');
   }
 
-  post<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>): Promise<ApiResponse<T>> {
-    return this.request<T>('POST', path, 'object', body, onAmbiguous);
+  post<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>, check?: ResultCheck<T>): Promise<ApiResponse<T>> {
+    return this.request<T>('POST', path, 'object', { body, onAmbiguous, check });
   }
 
   /**
@@ -90,15 +96,14 @@ export class ApiClient {
    * is retried like a read; with one, a try that may have committed is settled like a create's.
    */
   patch<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>): Promise<ApiResponse<T>> {
-    return this.request<T>('PATCH', path, 'object', body, onAmbiguous);
+    return this.request<T>('PATCH', path, 'object', { body, onAmbiguous });
   }
 
   private async request<T>(
     method: Method,
     path: string,
     shape: Shape,
-    body?: unknown,
-    onAmbiguous?: AmbiguousHandler<T>,
+    { body, onAmbiguous, check }: { body?: unknown; onAmbiguous?: AmbiguousHandler<T>; check?: ResultCheck<T> } = {},
   ): Promise<ApiResponse<T>> {
     const { maxAttempts, log } = this.config;
     for (let attempt = 1; ;) {
@@ -106,7 +111,7 @@ export class ApiClient {
       const outcome = await this.send(method, path, body);
       let failure = outcome.failure;
       if (outcome.response?.ok) {
-        const read = readEnvelope<T>(outcome.response, outcome.text ?? '', shape);
+        const read = readEnvelope<T>(outcome.response, outcome.text ?? '', shape, method, check);
         if ('result' in read) return read;
         failure = { status: outcome.response.status, maybeProcessed: true, reason: read.unreadable };
       }
@@ -185,13 +190,16 @@ export class ApiClient {
     if (failure.status < 300) return new ApiError(method, path, failure.status, failure.reason, undefined, attempts, maybe);
     if (failure.status < 400) {
       const location = failure.headers?.get('location') ?? 'elsewhere';
+      // Whoever redirects a change may have carried it out first: a lost answer, never a refusal.
+      const change = method !== 'GET';
       return new ApiError(
         method,
         path,
         failure.status,
-        `a redirect to ${location}, which the action does not follow (check api-url)`,
+        `a redirect to ${location}, which the action does not follow (check api-url)${change ? '; the request may have been carried out' : ''}`,
         undefined,
         attempts,
+        change,
       );
     }
     const envelope = parseJson(text ?? '');
@@ -212,26 +220,34 @@ function errorText(text: string): string {
  * envelope without its result is never an empty result: the caller retries a read, and treats a
  * create as one that may have committed.
  */
-function readEnvelope<T>(response: Response, text: string, shape: Shape): ApiResponse<T> | { unreadable: string } {
+function readEnvelope<T>(
+  response: Response,
+  text: string,
+  shape: Shape,
+  method: Method,
+  check?: ResultCheck<T>,
+): ApiResponse<T> | { unreadable: string } {
   const envelope = parseJson(text);
   const result = envelope?.result;
   const problem = !envelope
-    ? `not JSON${describeBody(response, text)}`
+    ? `not JSON${describeBody(response, text, method)}`
     : shape === 'array' && !Array.isArray(result)
       ? 'no list in its result'
       : shape === 'object' && (typeof result !== 'object' || result === null || Array.isArray(result))
         ? 'no object in its result'
         : envelope.nextCursor !== undefined && envelope.nextCursor !== null && typeof envelope.nextCursor !== 'string'
           ? 'a nextCursor that is not a string'
-          : undefined;
+          : check?.(result as T);
   if (problem) return { unreadable: `an answer that cannot be read: ${problem}` };
   const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : undefined;
   const page = shape === 'array' && envelope?.nextCursor !== undefined ? { nextCursor: envelope.nextCursor as string | null } : {};
   return { httpStatus: response.status, requestId, result: (shape === 'none' ? undefined : result) as T, ...page };
 }
 
-function describeBody(response: Response, text: string): string {
+/** The answer's type and, for a read only, how it starts: a cut-short answer to a create may hold a secret. */
+function describeBody(response: Response, text: string, method: Method): string {
   const type = response.headers.get('content-type') ?? 'no content type';
+  if (method !== 'GET') return ` (${type}, ${text.length} characters)`;
   const start = text.replace(/\s+/g, ' ').trim().slice(0, 60);
   return ` (${type}${start ? `, starting ${JSON.stringify(start)}` : ', empty'})`;
 }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { isUuid } from '../uuid.js';
 import { InputError, quote } from './errors.js';
 
 /** An input's trimmed value; empty counts as not given (the interface page says so). */
@@ -23,10 +24,8 @@ export function readBoolean(name: string, fallback: boolean): boolean {
   throw new InputError(name, `is ${quote(value)}, not a boolean`, 'true or false');
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export function parseUuid(name: string, value: string): string {
-  if (!UUID.test(value)) {
+  if (!isUuid(value)) {
     throw new InputError(
       name,
       `is ${quote(value)}, not a UUID`,

@@ -2,8 +2,7 @@ import type { ApiClient } from '../api/client.js';
 import { rolesPath } from '../api/paths.js';
 import type { Role } from '../api/types.js';
 import { InputError, quote } from '../inputs/errors.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../uuid.js';
 
 /**
  * `assigned-roles` as role UUIDs: UUIDs pass as given; names are looked up in the organization's
@@ -11,9 +10,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * or several is an input error listing the organization's role names, before any key is created.
  */
 export async function resolveAssignedRoles(client: ApiClient, organizationId: string, given: string[]): Promise<string[]> {
-  if (given.every((item) => UUID.test(item))) return given;
+  if (given.every((item) => isUuid(item))) return given;
   const roles = (await client.list<Role>(rolesPath(organizationId))).result;
-  return given.map((item) => (UUID.test(item) ? item : roleId(item, roles)));
+  return given.map((item) => (isUuid(item) ? item : roleId(item, roles)));
 }
 
 function roleId(name: string, roles: Role[]): string {

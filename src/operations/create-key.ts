@@ -8,6 +8,7 @@ import { resolveAssignedRoles } from './assigned-roles.js';
 import { generateLocalKey, hashDataFor } from './local-key.js';
 import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
+import { idProblem } from '../uuid.js';
 
 export async function createKey(settings: CreateKeySettings, { client, journal, log, warn }: OperationContext): Promise<OperationResult> {
   const { organizationId, credentials } = settings.common;
@@ -39,7 +40,8 @@ export async function createKey(settings: CreateKeySettings, { client, journal, 
       revokeOnExit: settings.revokeOnExit,
       sentAt: recovery.sentAt,
     },
-    (onAmbiguous) => client.post<ApiKeyPostResponse>(keysPath(organizationId), body, onAmbiguous),
+    (onAmbiguous) =>
+      client.post<ApiKeyPostResponse>(keysPath(organizationId), body, onAmbiguous, (result) => idProblem('key', [result.key?.id])),
     keyRecovery(recovery),
     (result) => result?.key?.id,
   );

@@ -23,19 +23,24 @@ export interface KeyRecoveryContext {
 }
 
 type KeyMark = Pick<KeyRecoveryContext, 'name' | 'nameIsGenerated' | 'localSuffix' | 'sentAt'>;
+type KeyIntent = Extract<Intent, { kind: 'key' }>;
 
 /** A generated name (it carries a nonce) or the suffix of a key ID the step made proves a key the step's. */
 function provablyOwn(mark: Pick<KeyMark, 'nameIsGenerated' | 'localSuffix'>): boolean {
   return mark.nameIsGenerated || mark.localSuffix !== undefined;
 }
 
-/** Keys that may be this step's: its name, created since the first try (and with local-secret, its suffix). */
-export function matchingKeys(keys: ApiKey[], mark: Pick<KeyMark, 'name' | 'sentAt' | 'localSuffix'>): ApiKey[] {
+/**
+ * Keys that may be this step's: its name (and with local-secret, its suffix). A name the user
+ * chose also needs a creation since the first try; a generated name or a local suffix proves the
+ * key whatever the API's clock wrote into `createdAt`.
+ */
+export function matchingKeys(keys: ApiKey[], mark: Pick<KeyMark, 'name' | 'sentAt' | 'localSuffix' | 'nameIsGenerated'>): ApiKey[] {
   return keys.filter(
     (key) =>
       key.id !== undefined &&
       key.name === mark.name &&
-      (key.createdAt === undefined || Date.parse(key.createdAt) >= mark.sentAt - CLOCK_SKEW_MS) &&
+      (provablyOwn(mark) || key.createdAt === undefined || Date.parse(key.createdAt) >= mark.sentAt - CLOCK_SKEW_MS) &&
       (mark.localSuffix === undefined || key.keySuffix === mark.localSuffix),
   );
 }
@@ -113,7 +118,34 @@ export async function settleCopies(context: KeyRecoveryContext, keep: string): P
  * without reading the answer: deleted when provably the step's, otherwise named in the failure.
  * Throws when a key may be left alive.
  */
-export async function finishKey(intent: Extract<Intent, { kind: 'key' }>, record: JournalRecord, context: PostContext): Promise<void> {
+export async function finishKey(
+  intent: KeyIntent,
+  record: JournalRecord,
+  context: PostContext,
+  authenticatingKeyId: string,
+): Promise<void> {
+  try {
+    // Variables exported by a later step reach this one too; a different key here would be a surprise to the user.
+    if (authenticatingKeyId.slice(-4) !== intent.authSuffix) {
+      throw new Error(
+        `the credentials now in effect are not the key the main step authenticated with (…${intent.authSuffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY`,
+      );
+    }
+    await revokeAndSweep(intent, record, context);
+  } catch (error) {
+    throw new Error(mayBeAlive(intent, record, error instanceof Error ? error.message : String(error)), { cause: error });
+  }
+}
+
+/** The failure of a post step that may leave a key alive: the key named, with how to delete it. */
+function mayBeAlive(intent: KeyIntent, record: JournalRecord, reason: string): string {
+  if (record.created) {
+    return `Could not revoke API key ${record.created} (${JSON.stringify(intent.name)}): ${reason}. Delete it by hand (ClickHouse Cloud console, Organization > API keys) or with operation: delete-key, key: ${record.created}.`;
+  }
+  return `Could not make sure that the API key ${JSON.stringify(intent.name)}, which the main step may have created without reading the answer, is gone: ${reason}. Look for a key of that name in the ClickHouse Cloud console (Organization > API keys) and delete it there, or with operation: delete-key and its ID.`;
+}
+
+async function revokeAndSweep(intent: KeyIntent, record: JournalRecord, context: PostContext): Promise<void> {
   const { client, organizationId, log } = context;
   const keep = record.finished && !intent.revokeOnExit ? record.created : undefined;
   if (record.created && record.created !== keep) {

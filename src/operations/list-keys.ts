@@ -1,6 +1,7 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
 import { keysPath } from '../api/paths.js';
 import type { ApiKey } from '../api/types.js';
+import { idProblem } from '../uuid.js';
 
 /**
  * Every key of the organization, page by page: GET /keys answers at most 250 keys and a
@@ -12,7 +13,12 @@ export async function listKeys(client: ApiClient, organizationId: string): Promi
   const seen = new Set<string>();
   const keys: ApiKey[] = [];
   for (let cursor: string | undefined; ;) {
-    const page = await client.list<ApiKey>(cursor === undefined ? path : `${path}?cursor=${encodeURIComponent(cursor)}`);
+    const page = await client.list<ApiKey>(cursor === undefined ? path : `${path}?cursor=${encodeURIComponent(cursor)}`, (listed) =>
+      idProblem(
+        'key',
+        listed.map((key) => key.id),
+      ),
+    );
     keys.push(...page.result);
     if (typeof page.nextCursor !== 'string') return { ...page, result: keys };
     if (seen.has(page.nextCursor)) {

@@ -30,7 +30,12 @@ export async function recordedCreate<T>(
       return recover(error);
     });
   } catch (error) {
-    if (!ambiguous && error instanceof ApiError && !error.maybeCarriedOut) journal.refused();
+    // Only an answer that proves nothing was made is a refusal; a final error that may have
+    // committed (a redirect after the change) leaves the post step to look for what it made.
+    if (!ambiguous && error instanceof ApiError) {
+      if (error.maybeCarriedOut) journal.ambiguous();
+      else journal.refused();
+    }
     throw error;
   }
   const id = idOf(response.result);

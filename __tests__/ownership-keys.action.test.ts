@@ -1,0 +1,138 @@
+import { describe, expect, test } from '@jest/globals';
+import { runStep } from '../emulator/runner.js';
+import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+
+const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
+const intentName = (state: Record<string, string>) => (JSON.parse(state.intent ?? '{}') as { name?: string }).name;
+
+describe("the API's clock ten minutes behind the runner's", () => {
+  const emulator = useEmulator({ clockOffsetMs: -10 * 60_000 });
+  const keysNamed = (name: string | undefined) =>
+    emulator()
+      .keys()
+      .filter((key) => key.name === name);
+
+  test("a key under the generated name is the step's whatever its createdAt: found after a lost answer, none outlives the job", async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
+    const inputs = stepInputs(emulator(), { operation: 'create-key' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toMatch(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer/);
+    expect(keysNamed(main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(keysNamed(main.outputs.name)).toEqual([]);
+  });
+
+  test('the post step of a step killed before the answer finds the key by its generated name', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
+    emulator().addFault({ method: 'GET', path: /\/keys$/, times: 2, fault: { kind: 'status', status: 503 } });
+    const inputs = stepInputs(emulator(), { operation: 'create-key', 'max-attempts': '2' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(1);
+    const name = intentName(main.state);
+    expect(keysNamed(name)).toHaveLength(1);
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(keysNamed(name)).toEqual([]);
+  });
+});
+
+describe('keys the post step cannot look for', () => {
+  const emulator = useEmulator();
+  const keysNamed = (name: string | undefined) =>
+    emulator()
+      .keys()
+      .filter((key) => key.name === name);
+
+  test('the API cannot list keys for the rest of the job: one ::error:: names the key and how to delete it', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
+    emulator().addFault({ method: 'GET', path: /\/keys$/, times: 4, fault: { kind: 'status', status: 503 } });
+    const inputs = stepInputs(emulator(), { operation: 'create-key', 'max-attempts': '2' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(1);
+    const name = intentName(main.state) ?? '';
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(1);
+    expect(errorLines(post.stdout)).toEqual([
+      expect.stringMatching(new RegExp(`^::error::.*API key "${name}".*HTTP 503.*console \\(Organization > API keys\\).*delete-key`)),
+    ]);
+    expect(keysNamed(name)).toHaveLength(1);
+  });
+
+  test('a redirect after the create committed is a lost answer, never a refusal: the post step deletes the key', async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'redirect-after-commit' } });
+    const inputs = stepInputs(emulator(), { operation: 'create-key' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(1);
+    expect(errorLines(main.stdout)).toEqual([
+      expect.stringMatching(/HTTP 307 .*a redirect to https:\/\/elsewhere\.example\/.*the request may have been carried out/),
+    ]);
+    expect(main.state.refused).toBeUndefined();
+    expect(main.state.ambiguous).toBe('true');
+    const name = intentName(main.state);
+    expect(keysNamed(name)).toHaveLength(1);
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(keysNamed(name)).toEqual([]);
+  });
+
+  test("a cut-short answer to a create is never quoted in the log: it may hold the key's secret", async () => {
+    emulator().addFault({ method: 'POST', fault: { kind: 'garble', as: 'not-json' } });
+    const main = await runStep(stepInputs(emulator(), { operation: 'create-key' }));
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toMatch(
+      /Attempt 1\/5 of POST .* failed \(an answer that cannot be read: not JSON \(application\/json, \d+ characters\)\)/,
+    );
+    expect(main.allText).not.toMatch(/starting|"status"|keySecret|result/);
+  });
+});
+
+describe('IDs in answers', () => {
+  let garble = 0;
+  const emulator = useEmulator({
+    laterApi: (operation, result) => {
+      if (operation !== 'POST /v1/organizations/{organizationId}/keys' || garble === 0) return result;
+      garble -= 1;
+      const answer = result as { key: { id: string } };
+      return { ...answer, key: { ...answer.key, id: '..' } };
+    },
+  });
+
+  test('a create answered with an ID that is not a UUID is an unreadable answer: found by name, never put into a path', async () => {
+    garble = 1;
+    const inputs = stepInputs(emulator(), { operation: 'create-key' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toMatch(/an answer that cannot be read: a key ID that is not a UUID \("\.\."\)/);
+    expect(main.outputs.id).toMatch(/^[0-9a-f-]{36}$/);
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    const paths = apiRequests(emulator()).map((request) => request.path);
+    expect(paths.filter((path) => path.includes('..') || !path.includes('/keys'))).toEqual([]);
+    expect(
+      emulator()
+        .keys()
+        .filter((key) => key.name === main.outputs.name),
+    ).toEqual([]);
+  });
+});
+
+describe('secrets in what the API adds later', () => {
+  const emulator = useEmulator({
+    laterApi: (operation, result) => {
+      if (operation !== 'POST /v1/organizations/{organizationId}/keys') return result;
+      const answer = result as { keySecret: string };
+      return { ...answer, note: `Store ${answer.keySecret} somewhere safe` };
+    },
+  });
+
+  test('a secret embedded in a longer string of `result` is replaced where it stands', async () => {
+    const main = await runStep(stepInputs(emulator(), { operation: 'create-key' }));
+    expect(main.exitCode).toBe(0);
+    const secret = main.outputs['key-secret'] ?? '';
+    expect(secret.length).toBeGreaterThan(10);
+    expect(main.outputs.result).not.toContain(secret);
+    expect((JSON.parse(main.outputs.result ?? '{}') as { note?: string }).note).toBe('Store *** somewhere safe');
+  });
+});
