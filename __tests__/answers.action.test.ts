@@ -203,3 +203,22 @@ describe('a refused TLS handshake', () => {
     expect(step.state.refused).toBe('true');
   });
 });
+
+describe('nothing listening at a loopback api-url', () => {
+  test('the error says to start the local emulator', async () => {
+    const step = await runStep(
+      stepInputs(emulator(), {
+        operation: 'delete-key',
+        key: emulator().adminKey.id,
+        'api-url': 'http://127.0.0.1:9',
+        'max-attempts': '1',
+      }),
+    );
+    expect(step.exitCode).toBe(1);
+    expect(errorLines(step.stdout)).toEqual([
+      expect.stringMatching(
+        /could not be reached .*ECONNREFUSED \(nothing listens at http:\/\/127\.0\.0\.1:9; .*start it first with npm run emulator\)/,
+      ),
+    ]);
+  });
+});

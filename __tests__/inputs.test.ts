@@ -23,6 +23,27 @@ async function errorFor(inputs: Record<string, string>, env: Record<string, stri
   throw new Error('expected an input error');
 }
 
+describe('organization', () => {
+  const ORG = '00000000-0000-4000-8000-0000000000aa';
+
+  test('when the input is empty, CLICKHOUSE_ORG_ID gives it (as for the vendor Terraform provider)', async () => {
+    expect((await settingsFor({ organization: '' }, { CLICKHOUSE_ORG_ID: ` ${ORG} ` })).common.organizationId).toBe(ORG);
+  });
+
+  test('the input wins over CLICKHOUSE_ORG_ID', async () => {
+    const settings = await settingsFor({}, { CLICKHOUSE_ORG_ID: ORG });
+    expect(settings.common.organizationId).toBe(BASE_INPUTS.organization);
+  });
+
+  test('neither: the error names the input and the variable', async () => {
+    expect(await errorFor({ organization: '' })).toMatch(/^Input 'organization' is required but empty, and CLICKHOUSE_ORG_ID is not set/);
+  });
+
+  test('a bad value from the variable is named like a bad input', async () => {
+    expect(await errorFor({ organization: '' }, { CLICKHOUSE_ORG_ID: 'acme' })).toMatch(/^Input 'organization' is "acme", not a UUID/);
+  });
+});
+
 describe('create-key settings', () => {
   test('defaults: developer role, 6h expiry, enabled, a generated name, no access list', async () => {
     const settings = await settingsFor({});

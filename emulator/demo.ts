@@ -39,7 +39,7 @@ const scenarios: Scenario[] = [
     inputs: (_emulator, previous) => ({ operation: 'delete-key', key: previous?.outputs.id ?? '' }),
   },
   {
-    title: 'prune-keys: sweeps keys left by crashed runs (three seeded: two stale, one fresh)',
+    title: 'prune-keys: sweeps keys left by crashed runs (three seeded beside the admin key: two stale, one fresh)',
     inputs: (emulator) => {
       const seed = (name: string, age: number, expireAt: string | null) =>
         emulator.seedKey({ name, createdAt: new Date(Date.now() - age).toISOString(), expireAt });

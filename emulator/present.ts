@@ -19,6 +19,13 @@ export function printStep(label: string, run: StepRun): void {
   const rows = [...run.summary.matchAll(/<tr>(.*?)<\/tr>/g)].map(([, row]) =>
     [...(row ?? '').matchAll(/<td>(.*?)<\/td>/g)].map(([, cell]) => cell),
   );
-  if (run.summary) console.log(`    job summary: ${run.summary.match(/<h3>(.*?)<\/h3>/)?.[1] ?? ''}`);
-  for (const cells of rows.filter((cells) => cells.length > 0)) console.log(`      ${cells.join(cells.length === 2 ? ': ' : ' | ')}`);
+  if (run.summary) console.log(`    job summary: ${asRendered(run.summary.match(/<h3>(.*?)<\/h3>/)?.[1] ?? '')}`);
+  for (const cells of rows.filter((cells) => cells.length > 0)) {
+    console.log(`      ${cells.map((cell) => asRendered(cell ?? '')).join(cells.length === 2 ? ': ' : ' | ')}`);
+  }
+}
+
+/** A summary cell as GitHub shows it: the HTML the step escaped, unescaped again. */
+function asRendered(html: string): string {
+  return html.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }

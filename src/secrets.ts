@@ -1,6 +1,8 @@
 import * as core from '@actions/core';
 
 export const CREDENTIAL_ENV = { keyId: 'CLICKHOUSE_CLOUD_API_KEY', secret: 'CLICKHOUSE_CLOUD_API_SECRET' } as const;
+/** Not a secret, but read beside the credentials: the vendor's Terraform provider takes it from here too. */
+export const ORGANIZATION_ENV = 'CLICKHOUSE_ORG_ID';
 const MASK = '***';
 
 /** Every value this step hides, so text the step did not write (API error text) can be scrubbed of them too. */

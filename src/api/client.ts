@@ -1,6 +1,7 @@
 import type { Agent } from 'node:http';
 import fetch, { type Response } from 'node-fetch';
 import { CancelledError, type Cancellation } from '../cancel.js';
+import { isLoopbackHost } from '../loopback.js';
 import { scrub } from '../secrets.js';
 import { ApiError } from './errors.js';
 import { RateLimitPacer } from './rate-limit.js';
@@ -286,5 +287,10 @@ function networkFailure(error: unknown, timeoutMs: number, baseUrl: URL): Reason
       reason: `the TLS handshake with ${baseUrl.origin} was refused (${code}: ${why}); the request was not sent. Check api-url, and the runner's proxy and CA settings (NODE_EXTRA_CA_CERTS)`,
     };
   }
-  return { status: 0, maybeProcessed: !NOT_SENT.has(code), reason: code };
+  // On this machine only the local emulator answers: say how to start it.
+  const hint =
+    code === 'ECONNREFUSED' && isLoopbackHost(baseUrl.hostname)
+      ? ` (nothing listens at ${baseUrl.origin}; to run against the local emulator, start it first with npm run emulator)`
+      : '';
+  return { status: 0, maybeProcessed: !NOT_SENT.has(code), reason: `${code}${hint}` };
 }

@@ -1,7 +1,8 @@
 import { InputError, quote } from './errors.js';
 import { parseDuration } from './duration.js';
 import { parseUuid, readInput, requireInput } from './read.js';
-import { CREDENTIAL_ENV } from '../secrets.js';
+import { isLoopbackHost } from '../loopback.js';
+import { CREDENTIAL_ENV, ORGANIZATION_ENV } from '../secrets.js';
 
 export const OPERATIONS = [
   'create-key',
@@ -41,16 +42,26 @@ export function readOperation(): Operation {
 export function readCommon(operation: Operation): CommonSettings {
   return {
     operation,
-    organizationId: parseUuid(
-      'organization',
-      requireInput('organization', 'the organization ID (a UUID) from the ClickHouse Cloud console'),
-    ),
+    organizationId: readOrganization(),
     apiUrl: readApiUrl(),
     credentials: readCredentials(),
     maxAttempts: readMaxAttempts(),
     requestTimeoutMs: parseDuration('request-timeout', readInput('request-timeout') ?? '30s', 10 * 60_000),
     rateLimitWaitMs: parseDuration('rate-limit-wait', readInput('rate-limit-wait') ?? '10m', 6 * 3_600_000),
   };
+}
+
+/** The input, else CLICKHOUSE_ORG_ID, the variable the vendor's Terraform provider reads. */
+function readOrganization(): string {
+  const value = readInput('organization') ?? (process.env[ORGANIZATION_ENV]?.trim() || undefined);
+  if (value === undefined) {
+    throw new InputError(
+      'organization',
+      `is required but empty, and ${ORGANIZATION_ENV} is not set`,
+      `the organization ID (a UUID) from the ClickHouse Cloud console, as the input or in ${ORGANIZATION_ENV}`,
+    );
+  }
+  return parseUuid('organization', value);
 }
 
 export function readService(): string {
@@ -75,8 +86,6 @@ function readCredentials(): Credentials {
   );
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /**
  * An `https` URL, or `http` to a loopback host (the one place an unencrypted request cannot cross
  * a network); `what` says the value in the error ("is ...", "has ...").
@@ -90,7 +99,7 @@ export function parseSecureUrl(input: string, value: string, accepted: string, w
   }
   // Checked first, and the value never quoted: the error would show the password.
   if (url.username || url.password) throw new InputError(input, `${what} a URL that carries credentials (not shown)`, accepted);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
     throw new InputError(
       input,
       `${what} ${quote(value)}, which uses ${url.protocol}// to ${url.hostname}: it would cross the network unencrypted`,

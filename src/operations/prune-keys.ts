@@ -49,7 +49,7 @@ export async function pruneKeys(settings: PruneKeysSettings, client: ApiClient, 
     secrets: [],
     warnings,
     failure: failures.length > 0 ? `Could not delete ${failures.length} of ${stale.length} stale keys: ${failures.join('; ')}` : undefined,
-    message: `${verb} ${gone.length} of ${listed.result.length} keys (prefix ${JSON.stringify(settings.namePrefix)}, expired or older than ${formatDuration(settings.olderThanMs)}).`,
+    message: `${verb} ${gone.length} of the organization's ${listed.result.length} keys (prefix ${JSON.stringify(settings.namePrefix)}, expired or older than ${formatDuration(settings.olderThanMs)}).`,
     summary: [
       ['Keys listed', String(listed.result.length)],
       [settings.dryRun ? 'Would delete (dry run)' : 'Deleted', String(gone.length)],
