@@ -102,6 +102,8 @@ export interface Emulator {
   setServiceState(state: ServiceState): void;
   setServiceIpAccessList(list: IpAccessListEntry[]): void;
   reversePrivateEndpoints(): ReversePrivateEndpoint[];
+  /** An endpoint made by someone else (another job), as the POST would make it; not a recorded request. */
+  seedReversePrivateEndpoint(body: Schemas['CreateReversePrivateEndpoint']): ReversePrivateEndpoint;
   setReversePrivateEndpointStatus(id: string, status: string): void;
   failNextReversePrivateEndpoint(status: 'Failed' | 'Rejected' | 'Expired'): void;
   privateEndpoints(): InstancePrivateEndpoint[];
@@ -279,6 +281,10 @@ class EmulatorServer implements Emulator {
 
   reversePrivateEndpoints(): ReversePrivateEndpoint[] {
     return this.rpes.list();
+  }
+
+  seedReversePrivateEndpoint(body: Schemas['CreateReversePrivateEndpoint']): ReversePrivateEndpoint {
+    return this.rpes.seed(body);
   }
 
   setReversePrivateEndpointStatus(id: string, status: string): void {
