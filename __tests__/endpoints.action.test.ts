@@ -137,7 +137,7 @@ describe('create-reverse-private-endpoint', () => {
   });
 
   test('wait-for-ready fails on Failed, keeping the endpoint and setting the outputs', async () => {
-    emulator().failNextReversePrivateEndpoint('Failed');
+    emulator().settleNextReversePrivateEndpoint('Failed');
     const step = await runStep(rpe({ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-for-ready': 'true' }));
     expect(step.exitCode).toBe(1);
     expect(step.outputs.status).toBe('Failed');

@@ -67,7 +67,8 @@ export class ReversePrivateEndpoints implements Resource {
     return this.create({ body, now });
   }
 
-  failNext(status: 'Failed' | 'Rejected' | 'Expired'): void {
+  /** The next endpoint made leaves Provisioning for this status instead of Ready (e.g. Failed, PendingAcceptance). */
+  settleNext(status: Status): void {
     this.nextStatus = status;
   }
 
