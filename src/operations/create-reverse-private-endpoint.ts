@@ -51,7 +51,6 @@ export async function createReversePrivateEndpoint(
   const reused = settings.ifExists === 'reuse' ? await findReusable(client, organizationId, settings) : undefined;
   const made = reused ?? (await createMarked(settings, context));
   const id = made.result.id;
-  if (reused) log(`Reverse private endpoint ${id} (${reused.result.status}) already connects to this target; reused, nothing created.`);
   const { response, failure } = settings.waitForReady
     ? await waitForReady(client, reversePrivateEndpointPath(organizationId, serviceId, id), made, {
         until: settings.waitUntil,
@@ -66,7 +65,7 @@ export async function createReversePrivateEndpoint(
     outputs: { ...EMPTY_OUTPUTS, 'service-id': serviceId, ...fieldOutputs(endpoint), created: String(!reused) },
     secrets: [],
     failure,
-    message: `Reverse private endpoint ${id} (${endpoint.type}) for service ${serviceId}: ${endpoint.status}${reused ? ', reused' : ''}.`,
+    message: `Reverse private endpoint ${id} (${endpoint.type}) for service ${serviceId}: ${endpoint.status}${reused ? ' (an endpoint to the same target, reused: nothing created)' : ''}.`,
     summary: [
       ['Endpoint', id],
       ['Created', reused ? 'no: an endpoint to the same target was reused' : 'yes'],
