@@ -64,6 +64,26 @@ describe('custom private DNS names', () => {
     expect(post.stdout).toContain('Deleted reverse private endpoints this step made but did not finish');
     expect(ids(target)).toEqual([]);
   });
+
+  test('what the post step cannot delete it names, with how to delete it', async () => {
+    const target = freshTarget();
+    emulator().addFault({ method: 'POST', fault: { kind: 'delay', ms: 1500 } });
+    const inputs = endpointStep(target, { 'max-attempts': '2' });
+    const main = await cancelledMain(inputs, received('POST'), ['SIGKILL']);
+    await until(committed('POST'));
+    const [made] = ids(target);
+    emulator().addFault({ method: 'DELETE', times: 2, fault: { kind: 'status', status: 500 } });
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(1);
+    expect(errorLines(post.stdout)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^::error::.*Could not delete reverse private endpoint ${made} .*operation: delete-reverse-private-endpoint, service: .*reverse-private-endpoint: ${made}, or in the ClickHouse Cloud console`,
+        ),
+      ),
+    ]);
+    expect(ids(target)).toEqual([made]);
+  });
 });
 
 describe("another job's identical endpoint is never taken or deleted", () => {
