@@ -113,7 +113,7 @@ describe('a create whose answer cannot be read may have committed', () => {
     expect(main.exitCode).toBe(0);
     const made = emulator()
       .reversePrivateEndpoints()
-      .filter((e) => e.description === 'garbled answer');
+      .filter((e) => e.description?.startsWith('garbled answer ['));
     expect(made.map((e) => e.id)).toEqual([main.outputs.id]);
   });
 });

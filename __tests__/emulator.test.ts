@@ -413,7 +413,7 @@ describe('private endpoints', () => {
 
   test('the next reverse private endpoint can be told to fail; readyAfterMs counts time instead of polls', async () => {
     const e = await start({ readyAfterMs: 150 });
-    e.failNextReversePrivateEndpoint('Failed');
+    e.settleNextReversePrivateEndpoint('Failed');
     const failing = (await call(e, 'POST', rpePath(e), { body: vpcService })).json.result;
     const fine = (await call(e, 'POST', rpePath(e), { body: { ...vpcService, description: 'second' } })).json.result;
     expect((await call(e, 'GET', `${rpePath(e)}/${failing.id}`)).json.result.status).toBe('Provisioning');

@@ -40,8 +40,15 @@ describe('create-reverse-private-endpoint inputs', () => {
     ],
   ])('%j sends only its own fields', async (inputs, fields) => {
     const settings = await rpe(inputs);
-    expect(settings.request).toEqual({ description: 'orders kafka', type: inputs.type, ...fields });
-    expect(settings).toMatchObject({ serviceId: SERVICE, waitForReady: false, waitTimeoutMs: 900_000 });
+    expect(settings.request).toEqual({ description: `orders kafka [${settings.mark}]`, type: inputs.type, ...fields });
+    expect(settings).toMatchObject({
+      serviceId: SERVICE,
+      ifExists: 'reuse',
+      waitForReady: false,
+      waitUntil: ['Ready'],
+      waitTimeoutMs: 900_000,
+    });
+    expect(settings.mark).toMatch(/^gha \S+ run \d+-\d+ [a-z0-9]{8}$/);
   });
 
   test('the body can carry the fields, the inputs override them', async () => {
@@ -57,7 +64,7 @@ describe('create-reverse-private-endpoint inputs', () => {
       'msk-authentication': 'SASL_SCRAM',
     });
     expect(settings.request).toEqual({
-      description: 'from body',
+      description: `from body [${settings.mark}]`,
       type: 'MSK_MULTI_VPC',
       mskClusterArn: MSK_ARN,
       mskAuthentication: 'SASL_SCRAM',
@@ -105,11 +112,19 @@ describe('create-reverse-private-endpoint inputs', () => {
     [{ type: '' }, /^Input 'type' is required but empty/],
     [
       { description: '', type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE },
-      /^Input 'description' is required but empty\. Accepted: a description of at most 255 characters/,
+      /^Input 'description' is required but empty\. Accepted: a description of at most \d+ characters \(the API takes 255, and the step appends its mark " \[gha /,
     ],
     [
-      { description: 'x'.repeat(256), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE },
-      /^Input 'description' has 256 characters\. Accepted: a description of at most 255 characters/,
+      { description: 'x'.repeat(230), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE },
+      /^Input 'description' has 230 characters, \d+ with the step's mark\. Accepted: a description of at most \d+ characters/,
+    ],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'if-exists': 'fail' },
+      /^Input 'if-exists' is "fail"\. Accepted: reuse or create\.$/,
+    ],
+    [
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-until': 'Ready, Failed' },
+      /^Input 'wait-until' has "Failed"\. Accepted: statuses from Ready, PendingAcceptance, .* \(Failed, Rejected, Expired always end the wait as a failure\)\.$/,
     ],
     [
       { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-timeout': 'soon' },
@@ -125,9 +140,21 @@ describe('create-reverse-private-endpoint inputs', () => {
     ],
   ])('%j', async (inputs, message) => expect(await rpeError(inputs)).toMatch(message));
 
-  test('255 characters are fine', async () => {
-    const settings = await rpe({ description: 'x'.repeat(255), type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE });
+  test('a description that fits 255 characters with the mark is fine, one more character is not', async () => {
+    const inputs = { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE };
+    const room = 255 - ` [${(await rpe({ ...inputs })).mark}]`.length;
+    const settings = await rpe({ ...inputs, description: 'x'.repeat(room) });
     expect(settings.request.description).toHaveLength(255);
+    expect(await rpeError({ ...inputs, description: 'x'.repeat(room + 1) })).toMatch(/^Input 'description' has /);
+  });
+
+  test('wait-until reads a list of statuses in any case', async () => {
+    const settings = await rpe({
+      type: 'VPC_ENDPOINT_SERVICE',
+      'vpc-endpoint-service-name': VPCE_SERVICE,
+      'wait-until': 'pendingacceptance, Ready',
+    });
+    expect(settings.waitUntil).toEqual(['PendingAcceptance', 'Ready']);
   });
 });
 

@@ -7,9 +7,18 @@ const VPCE_SERVICE = 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0';
 const SHARE_ARN = 'arn:aws:ram:us-east-1:123456789012:resource-share/73da1ab9-b94a-4ba3-8eb4-45917f7f4b12';
 const MSK_ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/orders/5a7e3c1d-1111-2222-3333-444455556666-2';
 const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
+/** The description as sent: the input, then the step's mark. */
+const MARKED_ORDERS = /^orders \[gha octo-org\/octo-repo run 1658821493-1 [a-z0-9]{8}\]$/;
 
+// Each test makes its own endpoint, to the same target: if-exists reuse has tests of its own.
 const rpe = (inputs: Record<string, string>) =>
-  stepInputs(emulator(), { operation: 'create-reverse-private-endpoint', service: emulator().serviceId, description: 'orders', ...inputs });
+  stepInputs(emulator(), {
+    operation: 'create-reverse-private-endpoint',
+    service: emulator().serviceId,
+    description: 'orders',
+    'if-exists': 'create',
+    ...inputs,
+  });
 
 describe('create-private-endpoint', () => {
   test('adds the endpoint and sets its outputs', async () => {
@@ -73,13 +82,14 @@ describe('create-reverse-private-endpoint', () => {
       apiRequests(emulator())
         .filter((r) => r.method === 'POST')
         .map((r) => r.body),
-    ).toEqual([{ description: 'orders', type, ...fields }]);
+    ).toEqual([{ description: expect.stringMatching(MARKED_ORDERS), type, ...fields }]);
     const o = main.outputs;
+    expect(o.description).toMatch(MARKED_ORDERS);
     expect(o).toMatchObject({
       'service-id': emulator().serviceId,
-      description: 'orders',
       type,
       status: 'Provisioning',
+      created: 'true',
       ...Object.fromEntries(Object.entries(inputs)),
     });
     expect(o.id).toMatch(/^[0-9a-f-]{36}$/);
@@ -97,8 +107,8 @@ describe('create-reverse-private-endpoint', () => {
       'msk-authentication',
     ],
     [
-      'a description over 255 characters',
-      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, description: 'd'.repeat(256) },
+      'a description of 250 characters, over 255 with the mark',
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, description: 'd'.repeat(250) },
       'description',
     ],
     [
@@ -127,7 +137,7 @@ describe('create-reverse-private-endpoint', () => {
   });
 
   test('wait-for-ready fails on Failed, keeping the endpoint and setting the outputs', async () => {
-    emulator().failNextReversePrivateEndpoint('Failed');
+    emulator().settleNextReversePrivateEndpoint('Failed');
     const step = await runStep(rpe({ type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': VPCE_SERVICE, 'wait-for-ready': 'true' }));
     expect(step.exitCode).toBe(1);
     expect(step.outputs.status).toBe('Failed');

@@ -25,9 +25,9 @@ faultTable(emulator, {
   }),
 });
 
-// Reverse endpoints have no creation time, so the step lists them before its first try: the new
-// one matching its description, type and fields is its own. Requests: GET (before), POST, and
-// after an ambiguous failure a list, (the POST again,) and a last list for late copies.
+// The description sent carries the step's mark, so after an unanswered POST the endpoint carrying
+// it is the step's. Requests (if-exists create: no list first): POST, and after an ambiguous
+// failure a list, (the POST again,) and a last list for late copies.
 faultTable(emulator, {
   operation: 'create-reverse-private-endpoint',
   method: 'POST',
@@ -36,23 +36,24 @@ faultTable(emulator, {
     description: `faults ${++endpointNumber}`,
     type: 'VPC_ENDPOINT_SERVICE',
     'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+    'if-exists': 'create',
   }),
   count: (e) => e.reversePrivateEndpoints().length,
   rows: [
     ...standardRows({
-      '429, rate limited': { exitCode: 0, requests: 3, left: 1 },
-      '503 then success': { exitCode: 0, requests: 5, left: 1 },
-      'connection reset before the response': { exitCode: 0, requests: 5, left: 1 },
-      'response dropped after the commit': { exitCode: 0, requests: 4, left: 1 },
-      'slow response past the timeout': { exitCode: 0, requests: 4, left: 1 },
+      '429, rate limited': { exitCode: 0, requests: 2, left: 1 },
+      '503 then success': { exitCode: 0, requests: 4, left: 1 },
+      'connection reset before the response': { exitCode: 0, requests: 4, left: 1 },
+      'response dropped after the commit': { exitCode: 0, requests: 3, left: 1 },
+      'slow response past the timeout': { exitCode: 0, requests: 3, left: 1 },
       '401': { exitCode: 1, requests: 1, left: 0 },
-      '500 on every try': { exitCode: 1, requests: 5, left: 0, check: failsAfterTwo },
+      '500 on every try': { exitCode: 1, requests: 4, left: 0, check: failsAfterTwo },
     }),
-    // The endpoint found after the drop is then polled (Ready on the 2nd GET of it): 2 + 2 + 2.
+    // The endpoint found after the drop is then polled (Ready on the 2nd GET of it): 1 + 2 + 2.
     [
       'response dropped, then wait-for-ready',
       { ...FAULTS['response dropped after the commit'], inputs: { 'wait-for-ready': 'true' } },
-      { exitCode: 0, requests: 6, left: 1 },
+      { exitCode: 0, requests: 5, left: 1 },
     ],
   ],
 });
@@ -67,6 +68,7 @@ test('a reverse endpoint whose first try commits after the step moved on is dele
     description: 'late commit',
     type: 'VPC_ENDPOINT_SERVICE',
     'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+    'if-exists': 'create',
     'request-timeout': '1s',
   });
   const main = await runStep(inputs);

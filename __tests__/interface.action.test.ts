@@ -77,7 +77,7 @@ describe('API errors', () => {
 
 describe('wait-for-ready', () => {
   test.each(['Rejected', 'Expired'] as const)('ends in %s: fails, keeps the endpoint and sets its outputs', async (status) => {
-    emulator().failNextReversePrivateEndpoint(status);
+    emulator().settleNextReversePrivateEndpoint(status);
     const step = await runStep(
       stepInputs(emulator(), {
         operation: 'create-reverse-private-endpoint',

@@ -7,7 +7,14 @@ import { readSettings } from '../src/inputs/index.js';
 import { BASE_INPUTS, setInputs } from './helpers/inputs.js';
 
 const declared = Object.keys((parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: object }).inputs);
-const OPERATIONS = ['create-key', 'delete-key', 'prune-keys', 'create-private-endpoint', 'create-reverse-private-endpoint'];
+const OPERATIONS = [
+  'create-key',
+  'delete-key',
+  'prune-keys',
+  'create-private-endpoint',
+  'create-reverse-private-endpoint',
+  'delete-reverse-private-endpoint',
+];
 let restore = (): void => undefined;
 afterEach(() => restore());
 

@@ -86,15 +86,17 @@ describe('what a conforming server may leave out', () => {
   });
 
   test('every output of a reverse endpoint is set, empty when the API leaves the field out', async () => {
+    const ENDPOINT_ID = '4d1b6c2e-8f3a-4b5c-9d6e-7f8091a2b3c4';
     const client = {
       list: async () => ({ httpStatus: 200, result: [] }),
-      post: async () => ({ httpStatus: 200, requestId: 'r', result: { id: 'e1', status: 'Provisioning' } }),
+      post: async () => ({ httpStatus: 200, requestId: 'r', result: { id: ENDPOINT_ID, status: 'Provisioning' } }),
     } as unknown as ApiClient;
     const settings = {
       operation: 'create-reverse-private-endpoint',
       common: { organizationId: '00000000-0000-4000-8000-000000000001' },
       serviceId: '00000000-0000-4000-8000-000000000002',
       request: { description: 'd', type: 'VPC_ENDPOINT_SERVICE', vpcEndpointServiceName: 'n' },
+      ifExists: 'create',
       waitForReady: false,
       waitTimeoutMs: 1000,
     } as unknown as ReversePrivateEndpointSettings;
@@ -107,7 +109,7 @@ describe('what a conforming server may leave out', () => {
     };
     const result = await createReversePrivateEndpoint(settings, { client, journal, now: 0, log: () => undefined, warn: () => undefined });
     expect(result.outputs).toEqual({
-      id: 'e1',
+      id: ENDPOINT_ID,
       'service-id': '00000000-0000-4000-8000-000000000002',
       description: '',
       type: '',
@@ -122,6 +124,7 @@ describe('what a conforming server may leave out', () => {
       'msk-authentication': '',
       'gcp-service-attachment': '',
       'custom-private-dns-mappings': '[]',
+      created: 'true',
     });
   });
 });

@@ -70,6 +70,24 @@ const scenarios: Scenario[] = [
     }),
   },
   {
+    title: 'create-reverse-private-endpoint re-run (if-exists: reuse): the endpoint above is the result, created false, nothing made',
+    inputs: (emulator) => ({
+      operation: 'create-reverse-private-endpoint',
+      service: emulator.serviceId,
+      description: 'orders database',
+      type: 'VPC_ENDPOINT_SERVICE',
+      'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+    }),
+  },
+  {
+    title: 'delete-reverse-private-endpoint in a later job: removes the endpoint made above',
+    inputs: (emulator, previous) => ({
+      operation: 'delete-reverse-private-endpoint',
+      service: emulator.serviceId,
+      'reverse-private-endpoint': previous?.outputs.id ?? '',
+    }),
+  },
+  {
     title: 'create-reverse-private-endpoint (MSK_MULTI_VPC) from a body, without waiting',
     inputs: (emulator) => ({
       operation: 'create-reverse-private-endpoint',

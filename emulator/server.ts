@@ -106,8 +106,11 @@ export interface Emulator {
   setServiceState(state: ServiceState): void;
   setServiceIpAccessList(list: IpAccessListEntry[]): void;
   reversePrivateEndpoints(): ReversePrivateEndpoint[];
+  /** An endpoint made by someone else (another job), as the POST would make it; not a recorded request. */
+  seedReversePrivateEndpoint(body: Schemas['CreateReversePrivateEndpoint']): ReversePrivateEndpoint;
   setReversePrivateEndpointStatus(id: string, status: string): void;
-  failNextReversePrivateEndpoint(status: 'Failed' | 'Rejected' | 'Expired'): void;
+  /** The next endpoint made leaves Provisioning for this status instead of Ready. */
+  settleNextReversePrivateEndpoint(status: NonNullable<ReversePrivateEndpoint['status']>): void;
   privateEndpoints(): InstancePrivateEndpoint[];
   addFault(rule: FaultRule): void;
   clearRequests(): void;
@@ -289,12 +292,16 @@ class EmulatorServer implements Emulator {
     return this.rpes.list();
   }
 
+  seedReversePrivateEndpoint(body: Schemas['CreateReversePrivateEndpoint']): ReversePrivateEndpoint {
+    return this.rpes.seed(body);
+  }
+
   setReversePrivateEndpointStatus(id: string, status: string): void {
     this.rpes.setStatus(id, status, this.api);
   }
 
-  failNextReversePrivateEndpoint(status: 'Failed' | 'Rejected' | 'Expired'): void {
-    this.rpes.failNext(status);
+  settleNextReversePrivateEndpoint(status: NonNullable<ReversePrivateEndpoint['status']>): void {
+    this.rpes.settleNext(status);
   }
 
   privateEndpoints(): InstancePrivateEndpoint[] {

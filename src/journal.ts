@@ -1,5 +1,4 @@
 import * as core from '@actions/core';
-import type { CreateReversePrivateEndpoint } from './api/types.js';
 
 /**
  * What the main step began, written to the step's saved state (GITHUB_STATE, appended and on disk
@@ -23,9 +22,8 @@ export type Intent =
   | {
       kind: 'reverse-endpoint';
       serviceId: string;
-      /** The service's endpoints before the first try: none of them is this step's. */
-      before: string[];
-      request: CreateReversePrivateEndpoint;
+      /** Appended to the description sent, as ` [<mark>]`: only an endpoint carrying it is this step's. */
+      mark: string;
       sentAt: number;
     }
   | { kind: 'private-endpoint'; serviceId: string; endpointId: string; sentAt: number }

@@ -34,7 +34,10 @@ export function apiRequests(emulator: Emulator) {
   return emulator.requests.filter((request) => request.path.startsWith('/v1/'));
 }
 
-/** A create-reverse-private-endpoint step of type VPC_ENDPOINT_SERVICE on the emulator's service. */
+/**
+ * A create-reverse-private-endpoint step of type VPC_ENDPOINT_SERVICE on the emulator's service
+ * that always creates (`if-exists: create`): every test of a file targets the same service name.
+ */
 export function reverseEndpointInputs(emulator: Emulator, inputs: Record<string, string> = {}): Record<string, string> {
   return stepInputs(emulator, {
     operation: 'create-reverse-private-endpoint',
@@ -42,6 +45,7 @@ export function reverseEndpointInputs(emulator: Emulator, inputs: Record<string,
     type: 'VPC_ENDPOINT_SERVICE',
     description: 'orders database',
     'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+    'if-exists': 'create',
     ...inputs,
   });
 }

@@ -62,7 +62,13 @@ export class ReversePrivateEndpoints implements Resource {
     this.find(id).endpoint.status = status as Status;
   }
 
-  failNext(status: 'Failed' | 'Rejected' | 'Expired'): void {
+  /** As another job's POST would make it, under the same rules. */
+  seed(body: Schemas['CreateReversePrivateEndpoint'], now = Date.now()): ReversePrivateEndpoint {
+    return this.create({ body, now });
+  }
+
+  /** The next endpoint made leaves Provisioning for this status instead of Ready (e.g. Failed, PendingAcceptance). */
+  settleNext(status: Status): void {
     this.nextStatus = status;
   }
 
@@ -86,7 +92,7 @@ export class ReversePrivateEndpoints implements Resource {
     };
   }
 
-  private create({ body, now }: Context): ReversePrivateEndpoint {
+  private create({ body, now }: Pick<Context, 'body' | 'now'>): ReversePrivateEndpoint {
     const description = body.description as string | undefined;
     if (description === undefined || description === '') throw badRequest(`'description' is required`);
     if ([...description].length > 255) throw badRequest(`'description' must be at most 255 characters`);

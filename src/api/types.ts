@@ -12,6 +12,7 @@ export type InstancePrivateEndpoint = Schemas['InstancePrivateEndpoint'];
 export type CreateReversePrivateEndpoint = Schemas['CreateReversePrivateEndpoint'];
 export type ReversePrivateEndpoint = Schemas['ReversePrivateEndpoint'];
 export type ReversePrivateEndpointType = NonNullable<CreateReversePrivateEndpoint['type']>;
+export type ReversePrivateEndpointStatus = NonNullable<ReversePrivateEndpoint['status']>;
 export type KeyRole = NonNullable<ApiKeyPostRequest['roles']>[number];
 export type KeyState = NonNullable<ApiKeyPostRequest['state']>;
 export type Service = Schemas['Service'];

@@ -1,6 +1,6 @@
 import { type CommonSettings, parseSecureUrl, readService } from './common.js';
 import { normaliseSource } from './ip-access-list.js';
-import { defaultEntryDescription } from './key-name.js';
+import { stepMark } from './key-name.js';
 import { readBoolean, readInput, splitList } from './read.js';
 
 const DEFAULT_LOOKUP_URLS = ['https://checkip.amazonaws.com', 'https://api.ipify.org', 'https://ipv4.icanhazip.com'];
@@ -28,7 +28,7 @@ export function readAllowRunnerIp(common: CommonSettings): AllowRunnerIpSettings
     serviceId: readService(),
     ...(source === undefined ? {} : { source: source.includes('/') ? source : `${source}/32` }),
     lookupUrls: splitList(readInput('ip-lookup-urls') ?? DEFAULT_LOOKUP_URLS.join('\n')).map(parseLookupUrl),
-    description: readInput('description') ?? defaultEntryDescription(),
+    description: readInput('description') ?? stepMark(),
     removeOnExit: readBoolean('remove-on-exit', true),
   };
 }

@@ -10,6 +10,7 @@ export const OPERATIONS = [
   'prune-keys',
   'create-private-endpoint',
   'create-reverse-private-endpoint',
+  'delete-reverse-private-endpoint',
   'allow-runner-ip',
   'start-service',
 ] as const;

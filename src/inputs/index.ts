@@ -3,6 +3,7 @@ import { type Operation, readCommon, readOperation } from './common.js';
 import { type AllowRunnerIpSettings, readAllowRunnerIp } from './allow-runner-ip.js';
 import { type CreateKeySettings, readCreateKey } from './create-key.js';
 import { type DeleteKeySettings, readDeleteKey } from './delete-key.js';
+import { type DeleteReversePrivateEndpointSettings, readDeleteReversePrivateEndpoint } from './delete-reverse-private-endpoint.js';
 import { type PrivateEndpointSettings, readPrivateEndpoint } from './private-endpoint.js';
 import { type PruneKeysSettings, readPruneKeys } from './prune-keys.js';
 import { readInput } from './read.js';
@@ -15,6 +16,7 @@ export type Settings =
   | PruneKeysSettings
   | PrivateEndpointSettings
   | ReversePrivateEndpointSettings
+  | DeleteReversePrivateEndpointSettings
   | AllowRunnerIpSettings
   | StartServiceSettings;
 
@@ -34,6 +36,8 @@ export async function readSettings(now = Date.now()): Promise<Settings> {
       return readPrivateEndpoint(common, body);
     case 'create-reverse-private-endpoint':
       return readReversePrivateEndpoint(common, body);
+    case 'delete-reverse-private-endpoint':
+      return readDeleteReversePrivateEndpoint(common);
     case 'allow-runner-ip':
       return readAllowRunnerIp(common);
     case 'start-service':
@@ -84,9 +88,12 @@ const OPERATION_INPUTS: Record<Operation, string[]> = {
     'type',
     ...RPE_TYPE_INPUTS,
     'custom-private-dns-mappings',
+    'if-exists',
     'wait-for-ready',
+    'wait-until',
     'wait-timeout',
   ],
+  'delete-reverse-private-endpoint': ['service', 'reverse-private-endpoint'],
   'allow-runner-ip': ['service', 'ip', 'ip-lookup-urls', 'description', 'remove-on-exit'],
   'start-service': ['service', 'wait-timeout', 'stop-on-exit'],
 };

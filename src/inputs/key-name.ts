@@ -41,8 +41,11 @@ function repositorySlug(): string {
   );
 }
 
-/** `gha <owner>/<repo> run <run id>-<attempt> <nonce>`: an IP access list entry's mark, unique to the step. */
-export function defaultEntryDescription(): string {
+/**
+ * `gha <owner>/<repo> run <run id>-<attempt> <nonce>`: the step's mark, unique to the step, on what
+ * it makes (an IP access list entry's description, a reverse private endpoint's).
+ */
+export function stepMark(): string {
   let repository = 'local';
   try {
     repository = `${context.repo.owner}/${context.repo.repo}`;

@@ -40,3 +40,12 @@ export function requireInput(name: string, meaning: string): string {
   if (value === undefined) throw new InputError(name, 'is required but empty', meaning);
   return value;
 }
+
+/** One of a fixed set of words (case-insensitive), or the fallback when empty. */
+export function readChoice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+  const value = readInput(name);
+  if (value === undefined) return fallback;
+  const choice = choices.find((c) => c === value.toLowerCase());
+  if (!choice) throw new InputError(name, `is ${quote(value)}`, choices.join(' or '));
+  return choice;
+}

@@ -1,11 +1,12 @@
 import { kebabCase } from '../api/fields.js';
 import { requestSchemas } from '../api/request-schemas.js';
-import type { CreateReversePrivateEndpoint, ReversePrivateEndpointType } from '../api/types.js';
+import type { CreateReversePrivateEndpoint, ReversePrivateEndpointStatus, ReversePrivateEndpointType } from '../api/types.js';
 import { checkBody, pick } from './body.js';
 import { type CommonSettings, readService } from './common.js';
 import { parseDuration } from './duration.js';
 import { InputError, quote } from './errors.js';
-import { readBoolean, readInput, splitList } from './read.js';
+import { stepMark } from './key-name.js';
+import { readBoolean, readChoice, readInput, splitList } from './read.js';
 
 const schema = requestSchemas.CreateReversePrivateEndpoint;
 const TYPES = schema.properties.type.enum;
@@ -62,26 +63,52 @@ const DNS_NAME_FORM =
 // RFC 1123 labels (letters, digits, inner hyphens, at most 63 characters), at least two of them.
 const DNS_NAME = /^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
 
+/** The statuses that end a wait-for-ready in failure; a wait never ends well on them. */
+export const FAILED_STATUSES: readonly ReversePrivateEndpointStatus[] = ['Failed', 'Rejected', 'Expired'];
+const WAIT_STATUSES = Object.keys({
+  Ready: 0,
+  PendingAcceptance: 0,
+  Provisioning: 0,
+  Deleting: 0,
+  Unknown: 0,
+  Failed: 0,
+  Rejected: 0,
+  Expired: 0,
+} satisfies Record<ReversePrivateEndpointStatus, 0>).filter(
+  (status) => !FAILED_STATUSES.includes(status as ReversePrivateEndpointStatus),
+) as ReversePrivateEndpointStatus[];
+
+export const IF_EXISTS = ['reuse', 'create'] as const;
+
 export interface ReversePrivateEndpointSettings {
   operation: 'create-reverse-private-endpoint';
   common: CommonSettings;
   serviceId: string;
+  /** The description sent ends with ` [<mark>]`: the one proof that an endpoint is this step's. */
+  mark: string;
   request: CreateReversePrivateEndpoint & { description: string; type: ReversePrivateEndpointType };
+  ifExists: (typeof IF_EXISTS)[number];
   waitForReady: boolean;
+  /** The statuses that end the wait. */
+  waitUntil: ReversePrivateEndpointStatus[];
   waitTimeoutMs: number;
 }
+
+/** The description as sent: the user's, then the step's mark. */
+export const markedDescription = (description: string, mark: string) => `${description} [${mark}]`;
 
 export function readReversePrivateEndpoint(common: CommonSettings, bodyInput: Record<string, unknown>): ReversePrivateEndpointSettings {
   const serviceId = readService();
   const body = checkBody(schema, bodyInput);
+  const mark = stepMark();
   const description = pick(
     'description',
     body,
     'description',
-    (text) => checkDescription('description', text),
-    (value) => checkDescription('body.description', value as string),
+    (text) => checkDescription('description', text, mark),
+    (value) => checkDescription('body.description', value as string, mark),
     () => {
-      throw new InputError('description', 'is required but empty', `a description of at most ${MAX_DESCRIPTION} characters`);
+      throw new InputError('description', 'is required but empty', descriptionForm(mark));
     },
   );
   const type = pick(
@@ -94,7 +121,7 @@ export function readReversePrivateEndpoint(common: CommonSettings, bodyInput: Re
       throw new InputError('type', 'is required but empty', TYPES.join(', '));
     },
   );
-  const request: ReversePrivateEndpointSettings['request'] = { description, type };
+  const request: ReversePrivateEndpointSettings['request'] = { description: markedDescription(description, mark), type };
   for (const [otherType, rules] of Object.entries(TYPE_FIELDS)) {
     for (const rule of rules) {
       const input = kebabCase(rule.field);
@@ -123,8 +150,11 @@ export function readReversePrivateEndpoint(common: CommonSettings, bodyInput: Re
     operation: 'create-reverse-private-endpoint',
     common,
     serviceId,
+    mark,
     request,
+    ifExists: readChoice('if-exists', IF_EXISTS, 'reuse'),
     waitForReady: readBoolean('wait-for-ready', false),
+    waitUntil: readWaitUntil(),
     waitTimeoutMs: parseDuration('wait-timeout', readInput('wait-timeout') ?? '15m'),
   };
 }
@@ -133,12 +163,28 @@ function fieldList(type: ReversePrivateEndpointType): string {
   return TYPE_FIELDS[type].map((rule) => kebabCase(rule.field)).join(' and ');
 }
 
-function checkDescription(input: string, text: string): string {
-  if (text.length > MAX_DESCRIPTION) {
-    throw new InputError(input, `has ${text.length} characters`, `a description of at most ${MAX_DESCRIPTION} characters`);
-  }
-  if (text.trim() === '') throw new InputError(input, 'is empty', `a description of at most ${MAX_DESCRIPTION} characters`);
+function descriptionForm(mark: string): string {
+  const room = MAX_DESCRIPTION - markedDescription('', mark).length;
+  return `a description of at most ${room} characters (the API takes ${MAX_DESCRIPTION}, and the step appends its mark " [${mark}]")`;
+}
+
+function checkDescription(input: string, text: string, mark: string): string {
+  const sent = markedDescription(text, mark).length;
+  if (sent > MAX_DESCRIPTION)
+    throw new InputError(input, `has ${text.length} characters, ${sent} with the step's mark`, descriptionForm(mark));
+  if (text.trim() === '') throw new InputError(input, 'is empty', descriptionForm(mark));
   return text;
+}
+
+function readWaitUntil(): ReversePrivateEndpointStatus[] {
+  const accepted = `statuses from ${WAIT_STATUSES.join(', ')}, one per line or comma-separated (${FAILED_STATUSES.join(', ')} always end the wait as a failure)`;
+  const statuses = splitList(readInput('wait-until') ?? 'Ready').map((text) => {
+    const status = WAIT_STATUSES.find((s) => s.toLowerCase() === text.toLowerCase());
+    if (!status) throw new InputError('wait-until', `has ${quote(text)}`, accepted);
+    return status;
+  });
+  if (statuses.length === 0) throw new InputError('wait-until', 'has no status', accepted);
+  return statuses;
 }
 
 function parseType(text: string): ReversePrivateEndpointType {

@@ -5,6 +5,7 @@ import { createKey } from './create-key.js';
 import { createPrivateEndpoint } from './create-private-endpoint.js';
 import { createReversePrivateEndpoint } from './create-reverse-private-endpoint.js';
 import { deleteKey } from './delete-key.js';
+import { deleteReversePrivateEndpoint } from './delete-reverse-private-endpoint.js';
 import { pruneKeys } from './prune-keys.js';
 import type { OperationResult } from './result.js';
 import { startService } from './start-service.js';
@@ -21,6 +22,8 @@ export function runOperation(settings: Settings, context: OperationContext): Pro
       return createPrivateEndpoint(settings, context);
     case 'create-reverse-private-endpoint':
       return createReversePrivateEndpoint(settings, context);
+    case 'delete-reverse-private-endpoint':
+      return deleteReversePrivateEndpoint(settings, context.client);
     case 'allow-runner-ip':
       return allowRunnerIp(settings, context);
     case 'start-service':

@@ -1,12 +1,13 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
-import type { ReversePrivateEndpoint } from '../api/types.js';
+import type { ReversePrivateEndpoint, ReversePrivateEndpointStatus } from '../api/types.js';
 import { formatDuration } from '../inputs/duration.js';
+import { FAILED_STATUSES } from '../inputs/reverse-private-endpoint.js';
 
-type Status = NonNullable<ReversePrivateEndpoint['status']>;
-const FINAL_FAILURES: readonly Status[] = ['Failed', 'Rejected', 'Expired'];
 const POLL_INTERVAL_MS = 5_000;
 
 export interface WaitOptions {
+  /** The statuses that end the wait well (default Ready). */
+  until?: readonly ReversePrivateEndpointStatus[];
   timeoutMs: number;
   log: (line: string) => void;
   sleep?: (ms: number) => Promise<void>;
@@ -16,13 +17,13 @@ export interface WaitOptions {
 export interface WaitOutcome {
   /** The last poll's response (or the create's, when no poll was needed). */
   response: ApiResponse<ReversePrivateEndpoint>;
-  /** Why the wait did not end in Ready; undefined when it did. */
+  /** Why the wait did not end in a status of `until`; undefined when it did. */
   failure?: string;
 }
 
 /**
- * Polls until the endpoint is Ready, every 5 s: an endpoint that turns Ready is seen within 5 s,
- * and a wait costs 12 requests a minute of the key's 60. (A first interval shorter than 5 s, and
+ * Polls until the endpoint is in a status of `until` (default Ready), every 5 s: a status change
+ * is seen within 5 s, and a wait costs 12 requests a minute of the key's 60. (A first interval shorter than 5 s, and
  * growing to it, was measured: it only adds polls, since provisioning takes minutes, and pushes
  * the rate past 12 a minute.)
  */
@@ -34,14 +35,16 @@ export async function waitForReady(
 ): Promise<WaitOutcome> {
   const sleep = options.sleep ?? ((ms: number) => client.pause(ms));
   const now = options.now ?? Date.now;
+  const until = options.until ?? ['Ready'];
+  const wanted = until.join(' or ');
   const started = now();
   let response = created;
   let status = response.result?.status;
   let explainedAcceptance = false;
-  options.log(`Waiting up to ${formatDuration(options.timeoutMs)} for the endpoint to be Ready (status ${status ?? 'unknown'}).`);
+  options.log(`Waiting up to ${formatDuration(options.timeoutMs)} for the endpoint to be ${wanted} (status ${status ?? 'unknown'}).`);
   for (;;) {
-    if (status === 'Ready') return { response };
-    if (status && FINAL_FAILURES.includes(status)) {
+    if (status && until.includes(status)) return { response };
+    if (status && FAILED_STATUSES.includes(status)) {
       return {
         response,
         failure: `The reverse private endpoint ended in status ${status} after ${waited(now() - started)}; it is kept so it can be inspected.`,
@@ -57,7 +60,7 @@ export async function waitForReady(
     if (left <= 0) {
       return {
         response,
-        failure: `The reverse private endpoint was not Ready after ${waited(now() - started)} (wait-timeout ${formatDuration(options.timeoutMs)}); last status ${status ?? 'unknown'}.`,
+        failure: `The reverse private endpoint was not ${wanted} after ${waited(now() - started)} (wait-timeout ${formatDuration(options.timeoutMs)}); last status ${status ?? 'unknown'}.`,
       };
     }
     await sleep(Math.min(POLL_INTERVAL_MS, left));
