@@ -39,6 +39,8 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   keysUnpaginated?: KeyOptions['unpaginated'];
   /** A service state in motion is seen by this many answers before it settles (default 2). */
   serviceTransitionPolls?: ServiceOptions['transitionPolls'];
+  /** List an added `/32` entry of the service's IP access list as the bare address. */
+  serviceBareSingleAddresses?: ServiceOptions['bareSingleAddresses'];
   /**
    * Changes a 200's `result` after it was checked against the document, as a later API may answer
    * (extra fields, enum values the document does not list). Keyed like the document: `POST /v1/...`.
@@ -213,7 +215,10 @@ class EmulatorServer implements Emulator {
     this.roleList = new Roles(this.organizationId);
     this.keyList = new Keys(this.roleList, { pageSize: options.keysPageSize, unpaginated: options.keysUnpaginated });
     this.privateEndpointList = new PrivateEndpoints(this.organizationId, this.serviceId);
-    this.services = new Services(this.serviceId, this.privateEndpointList, { transitionPolls: options.serviceTransitionPolls });
+    this.services = new Services(this.serviceId, this.privateEndpointList, {
+      transitionPolls: options.serviceTransitionPolls,
+      bareSingleAddresses: options.serviceBareSingleAddresses,
+    });
     this.rpes = new ReversePrivateEndpoints(this.serviceId, options);
     this.adminKey = this.seedKey({
       name: 'emulator-admin',

@@ -2,6 +2,7 @@ import { InputError, quote } from './errors.js';
 import { parseDuration } from './duration.js';
 import { parseUuid, readInput, requireInput } from './read.js';
 import { CREDENTIAL_ENV } from '../secrets.js';
+import { urlProblem } from '../api/secure-url.js';
 
 export const OPERATIONS = [
   'create-key',
@@ -75,8 +76,6 @@ function readCredentials(): Credentials {
   );
 }
 
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
-
 /**
  * An `https` URL, or `http` to a loopback host (the one place an unencrypted request cannot cross
  * a network); `what` says the value in the error ("is ...", "has ...").
@@ -88,9 +87,10 @@ export function parseSecureUrl(input: string, value: string, accepted: string, w
   } catch {
     throw new InputError(input, `${what} ${quote(value)}, not a URL`, accepted);
   }
-  // Checked first, and the value never quoted: the error would show the password.
-  if (url.username || url.password) throw new InputError(input, `${what} a URL that carries credentials (not shown)`, accepted);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && LOOPBACK.test(url.hostname))) {
+  const problem = urlProblem(url);
+  // The value never quoted: the error would show the password.
+  if (problem === 'credentials') throw new InputError(input, `${what} a URL that carries credentials (not shown)`, accepted);
+  if (problem === 'unencrypted') {
     throw new InputError(
       input,
       `${what} ${quote(value)}, which uses ${url.protocol}// to ${url.hostname}: it would cross the network unencrypted`,
