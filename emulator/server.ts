@@ -107,6 +107,8 @@ export interface Emulator {
   setReversePrivateEndpointStatus(id: string, status: string): void;
   failNextReversePrivateEndpoint(status: 'Failed' | 'Rejected' | 'Expired'): void;
   privateEndpoints(): InstancePrivateEndpoint[];
+  /** Attaches an endpoint ID to the service, as another job or the console would. */
+  attachPrivateEndpoint(id: string): void;
   addFault(rule: FaultRule): void;
   clearRequests(): void;
   close(): Promise<void>;
@@ -296,6 +298,10 @@ class EmulatorServer implements Emulator {
 
   privateEndpoints(): InstancePrivateEndpoint[] {
     return structuredClone(this.privateEndpointList.endpoints);
+  }
+
+  attachPrivateEndpoint(id: string): void {
+    this.privateEndpointList.patch({ add: [id] });
   }
 
   addFault(rule: FaultRule): void {
