@@ -75,7 +75,9 @@ function redirectTarget(location: string, from: URL, status: number, hops: numbe
   if (problem === 'credentials')
     return { problem: `answered HTTP ${status}, a redirect to a URL that carries credentials (not shown), not followed` };
   if (problem === 'unencrypted') {
-    return { problem: `answered HTTP ${status}, a redirect to ${url.href}, which uses ${url.protocol}// to ${url.hostname}, not followed` };
+    // Without its query: a token there is not the step's to print.
+    const shown = `${url.origin}${url.pathname}`;
+    return { problem: `answered HTTP ${status}, a redirect to ${shown}, which uses ${url.protocol}// to ${url.hostname}, not followed` };
   }
   return { url };
 }
