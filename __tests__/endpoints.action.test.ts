@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../emulator/runner.js';
 import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { cancelledMain } from './helpers/signals.js';
 
 const emulator = useEmulator({ readyAfterPolls: 1 });
 const VPCE_SERVICE = 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0';
@@ -31,7 +32,10 @@ describe('create-private-endpoint', () => {
       }),
     );
     expect(main.exitCode).toBe(0);
-    expect(apiRequests(emulator())[0]?.body).toEqual({ id: 'vpce-0a1b2c3d4e5f60718', description: 'app vpc' });
+    expect(apiRequests(emulator()).map((r) => [r.method, r.body])).toEqual([
+      ['GET', undefined],
+      ['POST', { id: 'vpce-0a1b2c3d4e5f60718', description: 'app vpc' }],
+    ]);
     expect(main.outputs).toMatchObject({
       id: 'vpce-0a1b2c3d4e5f60718',
       'endpoint-id': 'vpce-0a1b2c3d4e5f60718',
@@ -45,6 +49,25 @@ describe('create-private-endpoint', () => {
         .privateEndpoints()
         .map((e) => e.id),
     ).toContain('vpce-0a1b2c3d4e5f60718');
+    expect(main.outputs.created).toBe('true');
+  });
+
+  test('already attached: nothing is sent, created is false, and the post step leaves it attached', async () => {
+    const id = 'vpce-0a1b2c3d4e5f60719';
+    emulator().attachPrivateEndpoint(id);
+    const step = stepInputs(emulator(), { operation: 'create-private-endpoint', service: emulator().serviceId, 'endpoint-id': id });
+    const { main, post } = await runJob(step);
+    expect(main.exitCode).toBe(0);
+    expect(apiRequests(emulator()).map((r) => r.method)).toEqual(['GET']);
+    expect(main.outputs).toMatchObject({ id, 'endpoint-id': id, created: 'false', 'cloud-provider': 'aws', region: 'us-east-1' });
+    expect(post.exitCode).toBe(0);
+    // A re-run of the same workflow succeeds the same way.
+    expect((await runStep(step)).outputs.created).toBe('false');
+    expect(
+      emulator()
+        .privateEndpoints()
+        .map((e) => e.id),
+    ).toContain(id);
   });
 
   test("an unknown service is the API's 404, quoted", async () => {
@@ -57,8 +80,33 @@ describe('create-private-endpoint', () => {
     );
     expect(step.exitCode).toBe(1);
     expect(errorLines(step.stdout)).toEqual([
-      expect.stringMatching(/^::error::ClickHouse Cloud API answered HTTP 404 to POST .*\/privateEndpoint: NOT_FOUND/),
+      expect.stringMatching(
+        /^::error::ClickHouse Cloud API answered HTTP 404 to GET .*\/services\/11111111-2222-4333-8444-555555555555: NOT_FOUND/,
+      ),
     ]);
+  });
+});
+
+describe('create-private-endpoint, attached before the step', () => {
+  const own = useEmulator();
+  test('a 503 on the POST and a cancelled job never detach it', async () => {
+    const id = 'vpce-0a1b2c3d4e5f60720';
+    own().attachPrivateEndpoint(id);
+    // Were the step to POST, the 503 would send it to the service's list, where it finds the ID.
+    own().addFault({ method: 'POST', fault: { kind: 'status', status: 503 } });
+    own().addFault({ method: 'GET', fault: { kind: 'delay', ms: 1000 } });
+    const step = stepInputs(own(), { operation: 'create-private-endpoint', service: own().serviceId, 'endpoint-id': id });
+    const main = await cancelledMain(step, () => apiRequests(own()).some((r) => r.method === 'GET'), ['SIGINT']);
+    expect(main.exitCode).toBe(1);
+    expect(main.stdout).toMatch(/cancelled \(SIGINT\)/);
+    const post = await runStep(step, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(apiRequests(own()).filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(
+      own()
+        .privateEndpoints()
+        .map((e) => e.id),
+    ).toEqual([id]);
   });
 });
 

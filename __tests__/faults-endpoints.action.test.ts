@@ -7,21 +7,22 @@ const emulator = useEmulator();
 let endpointNumber = 0;
 const failsAfterTwo = says(/after 2 attempts/);
 
-// The endpoint ID is the cloud's own: after an unanswered POST the organization's list says for
-// certain whether it was attached. Requests: POST, then on ambiguity a GET of the organization.
+// The endpoint ID is the cloud's own: after an unanswered POST the service's list says for
+// certain whether it was attached. Requests: GET of the service (is it attached already?), POST,
+// then on ambiguity a GET of the service.
 faultTable(emulator, {
   operation: 'create-private-endpoint',
   method: 'POST',
   inputs: (e) => ({ service: e.serviceId, 'endpoint-id': `vpce-0a1b2c3d4e5f6${String(++endpointNumber).padStart(4, '0')}` }),
   count: (e) => e.privateEndpoints().length,
   rows: standardRows({
-    '429, rate limited': { exitCode: 0, requests: 2, left: 1 },
-    '503 then success': { exitCode: 0, requests: 3, left: 1 },
-    'connection reset before the response': { exitCode: 0, requests: 3, left: 1 },
-    'response dropped after the commit': { exitCode: 0, requests: 2, left: 1 },
-    'slow response past the timeout': { exitCode: 0, requests: 2, left: 1 },
+    '429, rate limited': { exitCode: 0, requests: 3, left: 1 },
+    '503 then success': { exitCode: 0, requests: 4, left: 1 },
+    'connection reset before the response': { exitCode: 0, requests: 4, left: 1 },
+    'response dropped after the commit': { exitCode: 0, requests: 3, left: 1 },
+    'slow response past the timeout': { exitCode: 0, requests: 3, left: 1 },
     '401': { exitCode: 1, requests: 1, left: 0 },
-    '500 on every try': { exitCode: 1, requests: 4, left: 0, check: failsAfterTwo },
+    '500 on every try': { exitCode: 1, requests: 5, left: 0, check: failsAfterTwo },
   }),
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../emulator/runner.js';
 import { type ServiceState, startEmulator } from '../emulator/server.js';
 import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
-import { cancelledMain } from './helpers/signals.js';
+import { cancelledMain, until } from './helpers/signals.js';
 
 // A state in motion is seen once, then settles on the next poll (every 5 s, as the action polls).
 const emulator = useEmulator({ serviceTransitionPolls: 1 });
@@ -101,14 +101,63 @@ describe('start-service', () => {
     expect(commands()).toEqual(['start', 'stop']);
   });
 
-  test('a step killed before its start was answered: a service still stopped is left alone', async () => {
-    emulator().setServiceState('stopped');
+  test('a step killed before its start was answered: the post step stops nothing, whatever the state', async () => {
+    emulator().setServiceState('running');
     const intent = JSON.stringify({ kind: 'service-start', serviceId: emulator().serviceId, stopOnExit: true, sentAt: Date.now() });
     const post = await runStep(inputs({ 'stop-on-exit': 'true' }), { phase: 'post', state: { intent } });
     expect(post.exitCode).toBe(0);
+    expect(post.stdout).toMatch(/::warning::.*cannot prove it started the service/);
     expect(commands()).toEqual([]);
-    expect(emulator().service().state).toBe('stopped');
   });
+
+  test('a start the API refused (another job had started the service) is recorded as refused, never stopped', async () => {
+    emulator().setServiceState('stopped');
+    const refusal = { status: 400, error: 'BAD_REQUEST: Service is already starting' };
+    emulator().addFault({ method: 'PATCH', fault: { kind: 'status', status: 400, body: refusal } });
+    const step = inputs({ 'stop-on-exit': 'true' });
+    const main = await runStep(step);
+    expect(main.exitCode).toBe(1);
+    expect(errorLines(main.stdout)).toEqual([
+      expect.stringMatching(/HTTP 400 to PATCH .*\/state: BAD_REQUEST: Service is already starting/),
+    ]);
+    expect(main.state.refused).toBe('true');
+    emulator().setServiceState('running');
+    const post = await runStep(step, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(commands()).toEqual(['start']);
+    expect(emulator().service().state).toBe('running');
+  });
+
+  test('cancelled before its start was sent: the post step stops nothing, though the service now runs', async () => {
+    emulator().setServiceState('stopped');
+    // The first read is held, and the cancellation arrives while it is: the step sends nothing after it.
+    emulator().addFault({ method: 'GET', fault: { kind: 'delay', ms: 1000 } });
+    const step = inputs({ 'stop-on-exit': 'true' });
+    const main = await cancelledMain(step, () => apiRequests(emulator()).length > 0, ['SIGINT']);
+    expect(main.exitCode).toBe(1);
+    expect(commands()).toEqual([]);
+    emulator().setServiceState('running');
+    const post = await runStep(step, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(commands()).toEqual([]);
+  });
+
+  test.each(['stopped', 'stopping'] as ServiceState[])(
+    'someone stops the service while the step waits (%s): the step fails at once naming the state',
+    async (state) => {
+      emulator().setServiceState('stopped');
+      const running = runStep(inputs({ 'wait-timeout': '20s' }));
+      await until(() => commands().length > 0);
+      emulator().setServiceState(state);
+      const main = await running;
+      expect(main.exitCode).toBe(1);
+      expect(errorLines(main.stdout)).toEqual([
+        expect.stringMatching(new RegExp(`is ${state} again after this step sent start: someone stopped it while the step waited`)),
+      ]);
+      expect(main.outputs.state).toBe(state);
+      expect(main.ms).toBeLessThan(10_000);
+    },
+  );
 
   test('stop-on-exit leaves a service the step only woke (or found running) alone', async () => {
     emulator().setServiceState('idle');

@@ -1,6 +1,6 @@
 /**
  * A loopback stand-in for an IP lookup service (checkip.amazonaws.com and the like): it answers
- * the configured text as plain text, or a status, or nothing for a while, and records each ask.
+ * the configured text as plain text, or a status, a redirect, or nothing for a while, and records each ask.
  * For the tests and the demo; never used by src/.
  */
 import { createServer } from 'node:http';
@@ -12,6 +12,8 @@ export interface IpLookupReply {
   status?: number;
   /** Answer only after this long (a lookup that hangs). */
   delayMs?: number;
+  /** Answer 302 with this Location instead (a lookup service that moved, or one that misleads). */
+  redirectTo?: string;
 }
 
 export interface IpLookup {
@@ -26,10 +28,11 @@ export async function startIpLookup(reply: IpLookupReply): Promise<IpLookup> {
   const lookup: IpLookup = { url: '', asked: 0, reply, close: () => Promise.resolve() };
   const server = createServer((_req, res) => {
     lookup.asked += 1;
-    const { answer = '', status = 200, delayMs = 0 } = lookup.reply;
+    const { answer = '', status = 200, delayMs = 0, redirectTo } = lookup.reply;
     const timer = setTimeout(() => {
       timers.delete(timer);
-      res.writeHead(status, { 'Content-Type': 'text/plain' }).end(answer);
+      if (redirectTo !== undefined) res.writeHead(302, { Location: redirectTo }).end();
+      else res.writeHead(status, { 'Content-Type': 'text/plain' }).end(answer);
     }, delayMs);
     timers.add(timer);
   });

@@ -41,6 +41,8 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   clockOffsetMs?: KeyOptions['clockOffsetMs'];
   /** A service state in motion is seen by this many answers before it settles (default 2). */
   serviceTransitionPolls?: ServiceOptions['transitionPolls'];
+  /** List an added `/32` entry of the service's IP access list as the bare address. */
+  serviceBareSingleAddresses?: ServiceOptions['bareSingleAddresses'];
   /**
    * Changes a 200's `result` after it was checked against the document, as a later API may answer
    * (extra fields, enum values the document does not list). Keyed like the document: `POST /v1/...`.
@@ -112,6 +114,8 @@ export interface Emulator {
   /** The next endpoint made leaves Provisioning for this status instead of Ready. */
   settleNextReversePrivateEndpoint(status: NonNullable<ReversePrivateEndpoint['status']>): void;
   privateEndpoints(): InstancePrivateEndpoint[];
+  /** Attaches an endpoint ID to the service, as another job or the console would. */
+  attachPrivateEndpoint(id: string): void;
   addFault(rule: FaultRule): void;
   clearRequests(): void;
   close(): Promise<void>;
@@ -224,7 +228,10 @@ class EmulatorServer implements Emulator {
       clockOffsetMs: options.clockOffsetMs,
     });
     this.privateEndpointList = new PrivateEndpoints(this.organizationId, this.serviceId);
-    this.services = new Services(this.serviceId, this.privateEndpointList, { transitionPolls: options.serviceTransitionPolls });
+    this.services = new Services(this.serviceId, this.privateEndpointList, {
+      transitionPolls: options.serviceTransitionPolls,
+      bareSingleAddresses: options.serviceBareSingleAddresses,
+    });
     this.rpes = new ReversePrivateEndpoints(this.serviceId, options);
     this.adminKey = this.seedKey({
       name: 'emulator-admin',
@@ -306,6 +313,10 @@ class EmulatorServer implements Emulator {
 
   privateEndpoints(): InstancePrivateEndpoint[] {
     return structuredClone(this.privateEndpointList.endpoints);
+  }
+
+  attachPrivateEndpoint(id: string): void {
+    this.privateEndpointList.patch({ add: [id] });
   }
 
   addFault(rule: FaultRule): void {

@@ -31,6 +31,8 @@ const BROKEN: ServiceState[] = ['failed', 'degraded', 'terminating', 'terminated
 export interface ServiceOptions {
   /** A state in motion is seen by this many answers (the command's, then GETs) before it settles (default 2). */
   transitionPolls?: number;
+  /** Store and list an added `a.b.c.d/32` as the bare address `a.b.c.d`, as a live API may (default false). */
+  bareSingleAddresses?: boolean;
 }
 
 /**
@@ -128,7 +130,8 @@ export class Services implements Resource {
       checkIpAccessList(access.add ?? [], 'ipAccessList.add');
       const removed = new Set((access.remove ?? []).map((entry) => entry.source));
       const list = this.ipAccessList.filter((entry) => !removed.has(entry.source));
-      for (const entry of access.add ?? []) {
+      for (const added of access.add ?? []) {
+        const entry = this.options.bareSingleAddresses ? { ...added, source: added.source?.replace(/\/32$/, '') } : added;
         // The document does not say a duplicate source is fine, so a strict server refuses it.
         if (list.some((listed) => listed.source === entry.source)) throw badRequest(`'${entry.source}' is already in the IP access list`);
         list.push(entry);

@@ -1,7 +1,7 @@
 import type { Agent } from 'node:http';
 import fetch, { type Response } from 'node-fetch';
 import { CancelledError, type Cancellation } from '../cancel.js';
-import { isLoopbackHost } from '../loopback.js';
+import { isLoopbackHost } from './secure-url.js';
 import { scrub } from '../secrets.js';
 import { ApiError } from './errors.js';
 import { RateLimitPacer } from './rate-limit.js';
@@ -47,8 +47,9 @@ export type AmbiguousHandler<T> = (failure: ApiError) => Promise<'retry' | ApiRe
 export type ResultCheck<T> = (result: T) => string | undefined;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-/** What a 200's `result` must be: a list, one object, or nothing (DELETE). */
-type Shape = 'array' | 'object' | 'none';
+/** What a 200's `result` must be: a list, one object (with the fields named), or nothing (DELETE). */
+type Shape = { kind: 'array' } | { kind: 'object'; required?: readonly string[] } | { kind: 'none' };
+const OBJECT: Shape = { kind: 'object' };
 type Reasoned = Failure & { reason: string; final?: boolean };
 
 interface Attempt {
@@ -75,21 +76,25 @@ export class ApiClient {
     return this.sleep(ms);
   }
 
-  get<T>(path: string, check?: ResultCheck<T>): Promise<ApiResponse<T>> {
-    return this.request<T>('GET', path, 'object', { check });
+  /**
+   * A GET of one object. `required` names optional fields the caller cannot do without: an answer
+   * without one is unreadable (retried, then a failure naming it), never read as an empty value.
+   */
+  get<T>(path: string, required: readonly (keyof T & string)[] = []): Promise<ApiResponse<T>> {
+    return this.request<T>('GET', path, { kind: 'object', required });
   }
 
   /** A GET whose result is a list: an answer without one is unreadable, never an empty list. */
   list<T>(path: string, check?: ResultCheck<T[]>): Promise<ApiResponse<T[]>> {
-    return this.request<T[]>('GET', path, 'array', { check });
+    return this.request<T[]>('GET', path, { kind: 'array' }, { check });
   }
 
   delete(path: string): Promise<ApiResponse<undefined>> {
-    return this.request<undefined>('DELETE', path, 'none');
+    return this.request<undefined>('DELETE', path, { kind: 'none' });
   }
 
   post<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>, check?: ResultCheck<T>): Promise<ApiResponse<T>> {
-    return this.request<T>('POST', path, 'object', { body, onAmbiguous, check });
+    return this.request<T>('POST', path, OBJECT, { body, onAmbiguous, check });
   }
 
   /**
@@ -97,7 +102,7 @@ export class ApiClient {
    * is retried like a read; with one, a try that may have committed is settled like a create's.
    */
   patch<T>(path: string, body: unknown, onAmbiguous?: AmbiguousHandler<T>): Promise<ApiResponse<T>> {
-    return this.request<T>('PATCH', path, 'object', { body, onAmbiguous });
+    return this.request<T>('PATCH', path, OBJECT, { body, onAmbiguous });
   }
 
   private async request<T>(
@@ -230,19 +235,25 @@ function readEnvelope<T>(
 ): ApiResponse<T> | { unreadable: string } {
   const envelope = parseJson(text);
   const result = envelope?.result;
+  const isObject = typeof result === 'object' && result !== null && !Array.isArray(result);
+  const fields = isObject ? (result as Record<string, unknown>) : {};
+  const missing =
+    shape.kind === 'object' ? shape.required?.find((field) => fields[field] === undefined || fields[field] === null) : undefined;
   const problem = !envelope
     ? `not JSON${describeBody(response, text, method)}`
-    : shape === 'array' && !Array.isArray(result)
+    : shape.kind === 'array' && !Array.isArray(result)
       ? 'no list in its result'
-      : shape === 'object' && (typeof result !== 'object' || result === null || Array.isArray(result))
+      : shape.kind === 'object' && !isObject
         ? 'no object in its result'
-        : envelope.nextCursor !== undefined && envelope.nextCursor !== null && typeof envelope.nextCursor !== 'string'
-          ? 'a nextCursor that is not a string'
-          : check?.(result as T);
+        : missing !== undefined
+          ? `no ${missing} in its result`
+          : envelope.nextCursor !== undefined && envelope.nextCursor !== null && typeof envelope.nextCursor !== 'string'
+            ? 'a nextCursor that is not a string'
+            : check?.(result as T);
   if (problem) return { unreadable: `an answer that cannot be read: ${problem}` };
   const requestId = typeof envelope?.requestId === 'string' ? envelope.requestId : undefined;
-  const page = shape === 'array' && envelope?.nextCursor !== undefined ? { nextCursor: envelope.nextCursor as string | null } : {};
-  return { httpStatus: response.status, requestId, result: (shape === 'none' ? undefined : result) as T, ...page };
+  const page = shape.kind === 'array' && envelope?.nextCursor !== undefined ? { nextCursor: envelope.nextCursor as string | null } : {};
+  return { httpStatus: response.status, requestId, result: (shape.kind === 'none' ? undefined : result) as T, ...page };
 }
 
 /** The answer's type and, for a read only, how it starts: a cut-short answer to a create may hold a secret. */

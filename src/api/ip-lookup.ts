@@ -2,8 +2,10 @@ import ipaddr from 'ipaddr.js';
 import fetch from 'node-fetch';
 import { mask } from '../secrets.js';
 import { proxyAgent } from './proxy.js';
+import { urlProblem } from './secure-url.js';
 
 const LOOKUP_TIMEOUT_MS = 5_000;
+const MAX_REDIRECTS = 5;
 
 /**
  * The runner's public IPv4 address, from the first URL that answers one: each is asked in turn,
@@ -30,14 +32,26 @@ async function ask(url: URL): Promise<{ ip: string } | { problem: string }> {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(), LOOKUP_TIMEOUT_MS);
   try {
-    const response = await fetch(url.href, {
-      headers: { Accept: 'text/plain' },
-      signal: controller.signal,
-      agent: await proxyAgent(url, mask),
-    });
-    const text = (await response.text()).trim();
-    if (!response.ok) return { problem: `HTTP ${response.status}` };
-    return checkAddress(text);
+    let target = url;
+    for (let hops = 0; ; hops += 1) {
+      const response = await fetch(target.href, {
+        headers: { Accept: 'text/plain' },
+        signal: controller.signal,
+        // Followed here, not by fetch: a redirect may lead where the ip-lookup-urls rule does not admit.
+        redirect: 'manual',
+        agent: await proxyAgent(target, mask),
+      });
+      const text = (await response.text()).trim();
+      const location = response.headers.get('location');
+      if (response.status >= 300 && response.status < 400 && location !== null) {
+        const next = redirectTarget(location, target, response.status, hops);
+        if ('problem' in next) return next;
+        target = next.url;
+        continue;
+      }
+      if (!response.ok) return { problem: `HTTP ${response.status}` };
+      return checkAddress(text);
+    }
   } catch (error) {
     const err = error as { name?: string; code?: string; message?: string };
     return {
@@ -46,6 +60,26 @@ async function ask(url: URL): Promise<{ ip: string } | { problem: string }> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Where a redirect leads, or why it is not followed: only to a URL the ip-lookup-urls rule admits. */
+function redirectTarget(location: string, from: URL, status: number, hops: number): { url: URL } | { problem: string } {
+  let url: URL;
+  try {
+    url = new URL(location, from);
+  } catch {
+    return { problem: `answered HTTP ${status}, a redirect to ${JSON.stringify(location.slice(0, 80))}, which is not a URL` };
+  }
+  if (hops >= MAX_REDIRECTS) return { problem: `answered more than ${MAX_REDIRECTS} redirects` };
+  const problem = urlProblem(url);
+  if (problem === 'credentials')
+    return { problem: `answered HTTP ${status}, a redirect to a URL that carries credentials (not shown), not followed` };
+  if (problem === 'unencrypted') {
+    // Without its query: a token there is not the step's to print.
+    const shown = `${url.origin}${url.pathname}`;
+    return { problem: `answered HTTP ${status}, a redirect to ${shown}, which uses ${url.protocol}// to ${url.hostname}, not followed` };
+  }
+  return { url };
 }
 
 /** A public IPv4 address, or why the text is not one. */

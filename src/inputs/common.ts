@@ -1,8 +1,8 @@
 import { InputError, quote } from './errors.js';
 import { parseDuration } from './duration.js';
 import { parseUuid, readInput, requireInput } from './read.js';
-import { isLoopbackHost } from '../loopback.js';
 import { CREDENTIAL_ENV, ORGANIZATION_ENV } from '../secrets.js';
+import { urlProblem } from '../api/secure-url.js';
 
 export const OPERATIONS = [
   'create-key',
@@ -98,9 +98,10 @@ export function parseSecureUrl(input: string, value: string, accepted: string, w
   } catch {
     throw new InputError(input, `${what} ${quote(value)}, not a URL`, accepted);
   }
-  // Checked first, and the value never quoted: the error would show the password.
-  if (url.username || url.password) throw new InputError(input, `${what} a URL that carries credentials (not shown)`, accepted);
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+  const problem = urlProblem(url);
+  // The value never quoted: the error would show the password.
+  if (problem === 'credentials') throw new InputError(input, `${what} a URL that carries credentials (not shown)`, accepted);
+  if (problem === 'unencrypted') {
     throw new InputError(
       input,
       `${what} ${quote(value)}, which uses ${url.protocol}// to ${url.hostname}: it would cross the network unencrypted`,

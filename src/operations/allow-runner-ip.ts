@@ -1,20 +1,37 @@
 import ipaddr from 'ipaddr.js';
+import type { ApiResponse } from '../api/client.js';
 import { lookUpPublicIpv4 } from '../api/ip-lookup.js';
 import { servicePath } from '../api/paths.js';
 import type { IpAccessListEntry, Service } from '../api/types.js';
 import type { AllowRunnerIpSettings } from '../inputs/allow-runner-ip.js';
 import type { Intent, JournalRecord } from '../journal.js';
 import type { OperationContext, PostContext } from './context.js';
+import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 
 type EntryIntent = Extract<Intent, { kind: 'ip-entry' }>;
+
+/** The service's list, from an answer that must carry it: without one it is unreadable, never empty. */
+async function readList(
+  client: OperationContext['client'],
+  path: string,
+): Promise<ApiResponse<Service & { ipAccessList: IpAccessListEntry[] }>> {
+  return (await client.get<Service>(path, ['ipAccessList'])) as ApiResponse<Service & { ipAccessList: IpAccessListEntry[] }>;
+}
+
+/** A listed source as a CIDR block: the API may list `a.b.c.d/32` as the bare address. */
+const asBlock = (source: string | undefined): string => (source?.includes('/') ? source : `${source ?? ''}/32`);
+
+/** The listed entry for `source` itself, however the API spells a single address. */
+const sameEntry = (list: IpAccessListEntry[], source: string): IpAccessListEntry | undefined =>
+  list.find((entry) => asBlock(entry.source) === asBlock(source));
 
 /** The entry of the list that already lets `source` in (the same block or a larger one), if any. */
 function coveringEntry(list: IpAccessListEntry[], source: string): IpAccessListEntry | undefined {
   const [address, bits] = ipaddr.IPv4.parseCIDR(source);
   return list.find((entry) => {
-    const listed = entry.source?.includes('/') ? entry.source : `${entry.source}/32`;
-    if (!listed || !ipaddr.IPv4.isValidCIDRFourPartDecimal(listed)) return false;
+    const listed = asBlock(entry.source);
+    if (!ipaddr.IPv4.isValidCIDRFourPartDecimal(listed)) return false;
     const range = ipaddr.IPv4.parseCIDR(listed);
     return range[1] <= bits && address.match(range);
   });
@@ -24,28 +41,33 @@ export async function allowRunnerIp(settings: AllowRunnerIpSettings, { client, j
   const { organizationId } = settings.common;
   const source = settings.source ?? `${await lookUpPublicIpv4(settings.lookupUrls, log)}/32`;
   const path = servicePath(organizationId, settings.serviceId);
-  const read = await client.get<Service>(path);
-  const covering = coveringEntry(read.result.ipAccessList ?? [], source);
-  let response = read;
+  const read = await readList(client, path);
+  const covering = coveringEntry(read.result.ipAccessList, source);
+  let response: ApiResponse<Service> = read;
   if (!covering) {
     const entry = { source, description: settings.description };
-    journal.begin({
+    const intent: EntryIntent = {
       kind: 'ip-entry',
       serviceId: settings.serviceId,
       source,
       description: settings.description,
       removeOnExit: settings.removeOnExit,
       sentAt: Date.now(),
-    });
+    };
     // A PATCH that names only this entry: parallel jobs adding other addresses do not overwrite each other.
     // Adding twice is not idempotent (an API may refuse a listed source), so a try that may have
     // committed is settled by reading the list: the entry with the step's mark is the step's.
-    response = await client.patch<Service>(path, { ipAccessList: { add: [entry] } }, async () => {
-      const service = await client.get<Service>(path);
-      const made = (service.result.ipAccessList ?? []).some((e) => e.source === source && e.description === settings.description);
-      return made ? service : 'retry';
-    });
-    journal.created(source);
+    // A refused add is recorded as such: the same entry listed later is another job's.
+    ({ response } = await recordedCreate<Service>(
+      journal,
+      intent,
+      (onAmbiguous) => client.patch<Service>(path, { ipAccessList: { add: [entry] } }, onAmbiguous),
+      async () => {
+        const service = await readList(client, path);
+        return sameEntry(service.result.ipAccessList, source)?.description === settings.description ? service : 'retry';
+      },
+      () => source,
+    ));
   }
   const added = !covering;
   return {
@@ -78,8 +100,7 @@ export async function finishIpEntry(
 ): Promise<void> {
   if (record.finished && !intent.removeOnExit) return;
   const path = servicePath(organizationId, intent.serviceId);
-  const listed = (await client.get<Service>(path)).result.ipAccessList ?? [];
-  const entry = listed.find((e) => e.source === intent.source);
+  const entry = sameEntry((await readList(client, path)).result.ipAccessList, intent.source);
   if (!entry) {
     if (record.created)
       warn(
@@ -93,6 +114,7 @@ export async function finishIpEntry(
     );
     return;
   }
-  await client.patch<Service>(path, { ipAccessList: { remove: [{ source: intent.source }] } });
+  // Removed by the source as the API lists it, which may be the bare address.
+  await client.patch<Service>(path, { ipAccessList: { remove: [{ source: entry.source }] } });
   log(`Removed ${intent.source} from the IP access list of service ${intent.serviceId}.`);
 }

@@ -1,4 +1,4 @@
-import type { AmbiguousHandler } from '../api/client.js';
+import type { ApiResponse } from '../api/client.js';
 import { fieldOutputs } from '../api/fields.js';
 import { privateEndpointPath, servicePath } from '../api/paths.js';
 import type { InstancePrivateEndpoint, Service } from '../api/types.js';
@@ -8,55 +8,73 @@ import type { OperationContext, PostContext } from './context.js';
 import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 
+/** The service as read for its endpoints: an answer without the list cannot say whether one is attached. */
+const readService = (client: OperationContext['client'], path: string) => client.get<Service>(path, ['privateEndpointIds']);
+
+/** The endpoint as the service's answer shows it attached (the service lists IDs only). */
+function attachedEndpoint(
+  service: ApiResponse<Service>,
+  request: PrivateEndpointSettings['request'],
+): ApiResponse<InstancePrivateEndpoint> {
+  const { provider, region } = service.result;
+  return { httpStatus: service.httpStatus, requestId: service.requestId, result: { ...request, cloudProvider: provider, region } };
+}
+
+/**
+ * Attaches the endpoint unless the service already lists it. The service is read first: an ID
+ * attached before the step is never the step's, so it is left alone (now and by the post step),
+ * and re-running a workflow succeeds instead of meeting "already exists".
+ */
 export async function createPrivateEndpoint(
   settings: PrivateEndpointSettings,
   { client, journal }: OperationContext,
 ): Promise<OperationResult> {
   const { organizationId } = settings.common;
-  // The endpoint ID is the cloud provider's own, so after an unanswered POST the service's list
-  // tells for certain whether it was attached; attaching is then done, not to be repeated.
-  const recover: AmbiguousHandler<InstancePrivateEndpoint> = async () => {
-    const service = await client.get<Service>(servicePath(organizationId, settings.serviceId));
-    if (!service.result?.privateEndpointIds?.includes(settings.request.id)) return 'retry';
-    const { provider, region } = service.result;
-    const attached: InstancePrivateEndpoint = {
-      ...settings.request,
-      cloudProvider: provider,
-      region,
-    };
-    return { httpStatus: service.httpStatus, requestId: service.requestId, result: attached };
-  };
-  const { response } = await recordedCreate<InstancePrivateEndpoint>(
-    journal,
-    { kind: 'private-endpoint', serviceId: settings.serviceId, endpointId: settings.request.id, sentAt: Date.now() },
-    (onAmbiguous) =>
-      client.post<InstancePrivateEndpoint>(privateEndpointPath(organizationId, settings.serviceId), settings.request, onAmbiguous),
-    recover,
-    () => settings.request.id,
-  );
+  const path = servicePath(organizationId, settings.serviceId);
+  const before = await readService(client, path);
+  const created = !before.result.privateEndpointIds?.includes(settings.request.id);
+  const response = created
+    ? (
+        await recordedCreate<InstancePrivateEndpoint>(
+          journal,
+          { kind: 'private-endpoint', serviceId: settings.serviceId, endpointId: settings.request.id, sentAt: Date.now() },
+          (onAmbiguous) =>
+            client.post<InstancePrivateEndpoint>(privateEndpointPath(organizationId, settings.serviceId), settings.request, onAmbiguous),
+          // Not attached when the step began, so an ID listed after an unanswered POST is the step's.
+          async () => {
+            const service = await readService(client, path);
+            return service.result.privateEndpointIds?.includes(settings.request.id) ? attachedEndpoint(service, settings.request) : 'retry';
+          },
+          () => settings.request.id,
+        )
+      ).response
+    : attachedEndpoint(before, settings.request);
   const endpoint = response.result ?? {};
   const id = endpoint.id ?? settings.request.id;
   const empty = { description: '', 'cloud-provider': '', region: '' };
+  const where = `(${endpoint.cloudProvider ?? '?'} ${endpoint.region ?? '?'})`;
   return {
     operation: 'create-private-endpoint',
     response,
-    outputs: { ...empty, ...fieldOutputs(endpoint), id, 'endpoint-id': id },
+    outputs: { ...empty, ...fieldOutputs(endpoint), id, 'endpoint-id': id, created: String(created) },
     secrets: [],
-    message: `Added private endpoint ${id} to service ${settings.serviceId} (${endpoint.cloudProvider ?? '?'} ${endpoint.region ?? '?'}).`,
+    message: created
+      ? `Added private endpoint ${id} to service ${settings.serviceId} ${where}.`
+      : `Private endpoint ${id} was already attached to service ${settings.serviceId} ${where}; nothing sent, and the post step leaves it attached.`,
     summary: [
       ['Endpoint', id],
       ['Service', settings.serviceId],
       ['Description', endpoint.description ?? ''],
       ['Cloud', `${endpoint.cloudProvider ?? ''} ${endpoint.region ?? ''}`.trim()],
+      ['Attached by this step', created ? 'yes' : 'no: it was already attached'],
     ],
   };
 }
 
 /**
- * The post step's part, when the main step did not finish. An endpoint the API answered for was
- * attached by this step and nobody got its outputs, so it is detached. Without an answer the ID
- * (the cloud provider's own) may have been attached before the step: it is named, with how to
- * detach it, never detached by guess.
+ * The post step's part, when the main step did not finish. The intent exists only when the step
+ * found the ID unattached, so an attached ID is the step's work, whether or not it read the
+ * answer: detached, since nobody got its outputs.
  */
 export async function finishPrivateEndpoint(
   intent: Extract<Intent, { kind: 'private-endpoint' }>,
@@ -65,14 +83,7 @@ export async function finishPrivateEndpoint(
 ): Promise<void> {
   if (record.finished) return;
   const path = servicePath(organizationId, intent.serviceId);
-  if (record.created) {
-    await client.patch<Service>(path, { privateEndpointIds: { remove: [intent.endpointId] } });
-    log(`Detached private endpoint ${intent.endpointId} from service ${intent.serviceId}: the step that attached it did not finish.`);
-    return;
-  }
-  const service = await client.get<Service>(path);
-  if (!service.result.privateEndpointIds?.includes(intent.endpointId)) return;
-  throw new Error(
-    `Private endpoint ${intent.endpointId} is attached to service ${intent.serviceId}, and the step that attached it did not read the answer, so it may have been attached before. If it should not be, remove it in the ClickHouse Cloud console (the service's Settings > Private endpoints) or with a PATCH of the service's privateEndpointIds.`,
-  );
+  if (!record.created && !(await readService(client, path)).result.privateEndpointIds?.includes(intent.endpointId)) return;
+  await client.patch<Service>(path, { privateEndpointIds: { remove: [intent.endpointId] } });
+  log(`Detached private endpoint ${intent.endpointId} from service ${intent.serviceId}: the step that attached it did not finish.`);
 }

@@ -8,6 +8,9 @@ interface RecordedCreate<T> {
   ambiguous: boolean;
 }
 
+/** An answer that refuses the request outright: the API did not carry it out. */
+const refusedOutright = (error: unknown): error is ApiError => error instanceof ApiError && !error.maybeCarriedOut;
+
 /**
  * A create under the journal: the intent is on disk before the first try, the resource's ID as
  * soon as an answer names it, and a refusal that proves nothing was made is noted so the post
@@ -41,4 +44,27 @@ export async function recordedCreate<T>(
   const id = idOf(response.result);
   if (id) journal.created(id);
   return { response, ambiguous };
+}
+
+/**
+ * A change that is safe to send again (the client retries it like a read) under the journal:
+ * `id` is recorded once the API accepted it. Only a refusal of its one try proves it was not
+ * carried out (an earlier try may have been); the post step never undoes a refused change.
+ */
+export async function recordedChange<T>(
+  journal: Journal,
+  intent: Intent,
+  send: () => Promise<ApiResponse<T>>,
+  id: string,
+): Promise<ApiResponse<T>> {
+  journal.begin(intent);
+  let response: ApiResponse<T>;
+  try {
+    response = await send();
+  } catch (error) {
+    if (refusedOutright(error) && error.attempts === 1) journal.refused();
+    throw error;
+  }
+  journal.created(id);
+  return response;
 }
