@@ -1,9 +1,8 @@
 import ipaddr from 'ipaddr.js';
 import fetch from 'node-fetch';
+import { intervals } from '../intervals.js';
 import { mask } from '../secrets.js';
 import { proxyAgent } from './proxy.js';
-
-const LOOKUP_TIMEOUT_MS = 5_000;
 
 /**
  * The runner's public IPv4 address, from the first URL that answers one: each is asked in turn,
@@ -28,7 +27,7 @@ export async function lookUpPublicIpv4(urls: URL[], log: (line: string) => void)
 
 async function ask(url: URL): Promise<{ ip: string } | { problem: string }> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), LOOKUP_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), intervals.ipLookupTimeoutMs);
   try {
     const response = await fetch(url.href, {
       headers: { Accept: 'text/plain' },
@@ -41,7 +40,10 @@ async function ask(url: URL): Promise<{ ip: string } | { problem: string }> {
   } catch (error) {
     const err = error as { name?: string; code?: string; message?: string };
     return {
-      problem: err.name === 'AbortError' ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s` : (err.code ?? err.message ?? 'network error'),
+      problem:
+        err.name === 'AbortError'
+          ? `no answer within ${intervals.ipLookupTimeoutMs / 1000} s`
+          : (err.code ?? err.message ?? 'network error'),
     };
   } finally {
     clearTimeout(timer);

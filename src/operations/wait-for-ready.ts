@@ -1,10 +1,10 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
 import type { ReversePrivateEndpoint } from '../api/types.js';
 import { formatDuration } from '../inputs/duration.js';
+import { intervals } from '../intervals.js';
 
 type Status = NonNullable<ReversePrivateEndpoint['status']>;
 const FINAL_FAILURES: readonly Status[] = ['Failed', 'Rejected', 'Expired'];
-const POLL_INTERVAL_MS = 5_000;
 
 export interface WaitOptions {
   timeoutMs: number;
@@ -60,7 +60,7 @@ export async function waitForReady(
         failure: `The reverse private endpoint was not Ready after ${waited(now() - started)} (wait-timeout ${formatDuration(options.timeoutMs)}); last status ${status ?? 'unknown'}.`,
       };
     }
-    await sleep(Math.min(POLL_INTERVAL_MS, left));
+    await sleep(Math.min(intervals.pollMs, left));
     try {
       response = await client.get<ReversePrivateEndpoint>(path);
     } catch (error) {
