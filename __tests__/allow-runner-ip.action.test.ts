@@ -3,6 +3,7 @@ import { startIpLookup, type IpLookup } from '../emulator/ip-lookup.js';
 import { runJob, runStep } from '../emulator/runner.js';
 import type { Emulator } from '../emulator/server.js';
 import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { TEST_INTERVALS } from './helpers/intervals.js';
 import { cancelledMain, until } from './helpers/signals.js';
 
 const emulator = useEmulator();
@@ -107,7 +108,7 @@ describe('allow-runner-ip', () => {
     expect(line).toContain(`${html()}: answered "<html>proxy sign-in</html>", not an IPv4 address`);
     expect(line).toContain(`${privateAddress()}: answered "10.1.2.3", a private address, not a public one`);
     expect(line).toContain(`${busy()}: HTTP 503`);
-    expect(line).toContain(`${slow()}: no answer within 5 s`);
+    expect(line).toContain(`${slow()}: no answer within ${TEST_INTERVALS.ipLookupTimeoutMs / 1000} s`);
     expect(apiRequests(emulator())).toEqual([]);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep, type StepRun } from '../emulator/runner.js';
 import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import { CONTRACT_INTERVALS } from './helpers/intervals.js';
 import { cancelledMain, sleep, until } from './helpers/signals.js';
 
 // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then SIGKILL 2.5 s after that,
@@ -89,11 +90,13 @@ describe('create-key cancelled while the API holds its answer', () => {
   });
 });
 
+// On the contract's backoff (1 s, then 2 s, 4 s, 8 s), which the signal cuts short.
 test('SIGINT during a retry wait: no request is sent after the signal', async () => {
   emulator().addFault({ method: 'GET', times: 5, fault: { kind: 'status', status: 503 } });
   const inputs = stepInputs(emulator(), { operation: 'prune-keys' });
   let signalledAt = 0;
   const main = await runStep(inputs, {
+    env: CONTRACT_INTERVALS,
     onSpawn: (child) => {
       void (async () => {
         await until(received('GET', '/keys'));
@@ -167,7 +170,7 @@ describe('create-reverse-private-endpoint cancelled', () => {
 
   test('SIGINT while waiting for Ready: the endpoint was recorded and the post step deletes it', async () => {
     const step = { ...inputs(), 'wait-for-ready': 'true' };
-    const main = await cancelledMain(step, committed('POST'), ['SIGINT']);
+    const main = await cancelledMain(step, committed('POST'), ['SIGINT'], { env: CONTRACT_INTERVALS });
     expect(main.exitCode).toBe(1);
     // The signal ended the 5 s wait before the first poll, and no poll followed.
     expect(apiRequests(emulator()).filter((request) => /ReversePrivateEndpoints\/[^/]+$/.test(request.path))).toEqual([]);

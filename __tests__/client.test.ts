@@ -147,7 +147,8 @@ describe('what the server may say', () => {
     await client({ random: () => 0 }).get('/v1/thing');
     expect(waits).toEqual([expect.any(Number)]);
     expect(waits[0]).toBeLessThanOrEqual(60_250);
-    expect(waits[0]).toBeGreaterThanOrEqual(60_000);
+    // A minute less the moments between reading the answer and waiting (a loaded machine's few ms).
+    expect(waits[0]).toBeGreaterThan(59_000);
   });
 
   test('an X-RateLimit-Reset given as an epoch time is read as that instant', async () => {

@@ -2,6 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { loadOpenApi } from '../emulator/openapi.js';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../emulator/server.js';
+import { sleep, until } from './helpers/signals.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const KEY_NOT_FOUND = '{"error":"UNAUTHORIZED: Key is not found","status":401}';
@@ -44,7 +45,6 @@ const orgPath = (e: Emulator) => `/v1/organizations/${e.organizationId}`;
 const servicePath = (e: Emulator) => `${orgPath(e)}/services/${e.serviceId}`;
 const rpePath = (e: Emulator) => `${servicePath(e)}/clickpipesReversePrivateEndpoints`;
 const sha256Base64 = (value: string) => createHash('sha256').update(value).digest('base64');
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const inOneHour = () => new Date(Date.now() + 3_600_000).toISOString();
 
 async function call(e: Emulator, method: string, path: string, options: CallOptions = {}): Promise<Reply> {
@@ -537,14 +537,16 @@ describe('faults', () => {
     await expect(createKey(e, { name: 'late', roles: ['developer'] })).resolves.toMatchObject({ status: 200 });
     expect(Date.now() - began).toBeGreaterThanOrEqual(140);
 
-    e.addFault({ method: 'POST', fault: { kind: 'delay', ms: 150 } });
-    const abandoned = call(e, 'POST', `${orgPath(e)}/keys`, {
-      body: { name: 'abandoned', roles: ['developer'] },
-      signal: AbortSignal.timeout(30),
-    });
+    // The client gives up once the request has arrived, whatever the machine's load.
+    e.addFault({ method: 'POST', fault: { kind: 'delay', ms: 500 } });
+    const giveUp = new AbortController();
+    const arrived = e.requests.length + 1;
+    const abandoned = call(e, 'POST', `${orgPath(e)}/keys`, { body: { name: 'abandoned', roles: ['developer'] }, signal: giveUp.signal });
+    await until(() => e.requests.length === arrived);
+    giveUp.abort();
     await expect(abandoned).rejects.toThrow();
     expect(e.keys()).toHaveLength(2);
-    await sleep(200);
+    await until(() => e.keys().length === 3);
     expect(e.keys().map((k) => k.name)).toEqual(['emulator-admin', 'late', 'abandoned']);
   });
 });

@@ -2,9 +2,10 @@ import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../emulator/runner.js';
 import { type ServiceState, startEmulator } from '../emulator/server.js';
 import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { CONTRACT_INTERVALS } from './helpers/intervals.js';
 import { cancelledMain, until } from './helpers/signals.js';
 
-// A state in motion is seen once, then settles on the next poll (every 5 s, as the action polls).
+// A state in motion is seen once, then settles on the next poll.
 const emulator = useEmulator({ serviceTransitionPolls: 1 });
 const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const commands = () => apiRequests(emulator()).flatMap((r) => (r.method === 'PATCH' ? [(r.body as { command: string }).command] : []));
@@ -93,7 +94,8 @@ describe('start-service', () => {
   test('cancelled while waiting after start: stop-on-exit still stops the service in the post step', async () => {
     emulator().setServiceState('stopped');
     const step = inputs({ 'stop-on-exit': 'true' });
-    const main = await cancelledMain(step, () => commands().length > 0, ['SIGINT']);
+    // The contract's 5 s poll: the signal lands during the wait, which it cuts short.
+    const main = await cancelledMain(step, () => commands().length > 0, ['SIGINT'], { env: CONTRACT_INTERVALS });
     expect(main.exitCode).toBe(1);
     expect(main.stdout).toMatch(/cancelled \(SIGINT\)/);
     const post = await runStep(step, { state: main.state });

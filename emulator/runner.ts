@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { TEST_INTERVALS_VARIABLE } from '../src/intervals.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const ACTION_ENTRY = join(ROOT, 'dist', 'index.js');
@@ -84,6 +85,8 @@ export async function runStep(inputs: Record<string, string>, options: StepOptio
     GITHUB_RUN_ID: '1658821493',
     GITHUB_RUN_ATTEMPT: '1',
     RUNNER_TEMP: dir,
+    // The tests' shorter waits (src/intervals.ts); a step's own env can still set its own.
+    ...(process.env[TEST_INTERVALS_VARIABLE] ? { [TEST_INTERVALS_VARIABLE]: process.env[TEST_INTERVALS_VARIABLE] } : {}),
     ...paths,
     ...inputEnv(inputs),
     ...stateEnv,

@@ -33,6 +33,8 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   port?: number;
   /** Default false. When set, a fixed window per authenticating key. */
   rateLimit?: { limit: number; windowMs: number } | false;
+  /** The limit an injected 429 names while `rateLimit` is off (default the API's 10 per 10 s). */
+  injectedRateLimit?: { limit: number; windowMs: number };
   /** Page size of GET /keys when the client sends no `limit` (default the document's 250). */
   keysPageSize?: KeyOptions['pageSize'];
   /** Answer GET /keys as the older, unpaginated server did. */
@@ -396,9 +398,13 @@ class EmulatorServer implements Emulator {
     const headers: Record<string, string> = {};
     if (fault.retryAfter !== undefined) headers['Retry-After'] = String(fault.retryAfter);
     if (fault.status === 429) {
-      const { limit, windowMs } = this.options.rateLimit || DEFAULT_RATE_LIMIT;
-      // No window was really used up, so Reset says when to come back: Retry-After, or a second.
-      Object.assign(headers, rateLimitHeaders(limit, windowMs, 0, (fault.retryAfter ?? 1) * 1000));
+      const { limit, windowMs } = this.options.rateLimit || this.options.injectedRateLimit || DEFAULT_RATE_LIMIT;
+      // No window was really used up, so Reset says when to come back: Retry-After, or a second
+      // (a shorter window's end).
+      Object.assign(
+        headers,
+        rateLimitHeaders(limit, windowMs, 0, fault.retryAfter === undefined ? Math.min(1000, windowMs) : fault.retryAfter * 1000),
+      );
       return { status: 429, headers, body: fault.body ?? { error: 'TOO_MANY_REQUESTS' } };
     }
     const code = fault.status >= 500 ? 'INTERNAL_ERROR' : codeOf(fault.status);

@@ -3,12 +3,14 @@ import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulat
 
 /**
  * One emulator per test file, its requests cleared before each test. Returns a getter, since
- * the emulator exists only once beforeAll has run.
+ * the emulator exists only once beforeAll has run. Its injected 429s name a 200 ms window, so
+ * the retry the action spreads over the next windows waits tenths of a second, not the 10 s
+ * window's 20.
  */
 export function useEmulator(options: EmulatorOptions = {}): () => Emulator {
   let emulator: Emulator | undefined;
   beforeAll(async () => {
-    emulator = await startEmulator(options);
+    emulator = await startEmulator({ injectedRateLimit: { limit: 10, windowMs: 200 }, ...options });
   });
   afterAll(async () => emulator?.close());
   beforeEach(() => emulator?.clearRequests());

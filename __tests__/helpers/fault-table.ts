@@ -2,22 +2,27 @@ import { describe, expect, test } from '@jest/globals';
 import { runStep, type StepRun } from '../../emulator/runner.js';
 import type { Emulator, Fault } from '../../emulator/server.js';
 import { apiRequests, stepInputs } from './emulator.js';
+import { CONTRACT_INTERVALS } from './intervals.js';
 
 /** A fault on the operation's main request, and the step inputs that go with it. */
 export interface FaultCase {
   fault?: Fault;
   times?: number;
   inputs?: Record<string, string>;
+  /** The steps' environment. */
+  env?: Record<string, string>;
 }
 
 /** The faults of the reliability issue, each defined once for every operation's table. */
 export const FAULTS = {
-  // As the live API sends it: no Retry-After, only the X-RateLimit-* headers (Reset: 1 s).
+  // As the live API sends it: no Retry-After, only the X-RateLimit-* headers (Reset: the window, at most 1 s).
   '429, rate limited': { fault: { kind: 'status', status: 429 } },
   '503 then success': { fault: { kind: 'status', status: 503 } },
   'connection reset before the response': { fault: { kind: 'reset' } },
   'response dropped after the commit': { fault: { kind: 'drop-after-commit' } },
-  'slow response past the timeout': { fault: { kind: 'delay', ms: 1200 }, inputs: { 'request-timeout': '1s' } },
+  // Committed 0.2 s after the step gave up on it: the contract's backoff (at least 0.5 s) makes the
+  // step's next request come after the commit, as a real server's would.
+  'slow response past the timeout': { fault: { kind: 'delay', ms: 1200 }, inputs: { 'request-timeout': '1s' }, env: CONTRACT_INTERVALS },
   '401': { inputs: { 'api-key-secret': 'wrong' } },
   '500 on every try': { fault: { kind: 'status', status: 500 }, times: 2, inputs: { 'max-attempts': '2' } },
 } satisfies Record<string, FaultCase>;
@@ -60,14 +65,14 @@ export function faultTable(emulator: () => Emulator, table: FaultTable): void {
       const before = table.count(emulator());
       if (fault.fault) emulator().addFault({ method: table.method, times: fault.times ?? 1, fault: fault.fault });
       const inputs = stepInputs(emulator(), { operation: table.operation, ...table.inputs(emulator()), ...fault.inputs });
-      const main = await runStep(inputs);
+      const main = await runStep(inputs, { env: fault.env });
       expect({ exitCode: main.exitCode, requests: apiRequests(emulator()).length, left: table.count(emulator()) - before }).toEqual({
         exitCode: expected.exitCode,
         requests: expected.requests,
         left: expected.left,
       });
       expected.check?.(main);
-      const post = await runStep(inputs, { state: main.state });
+      const post = await runStep(inputs, { state: main.state, env: fault.env });
       expect(post.exitCode).toBe(expected.postExitCode ?? 0);
       expect(table.count(emulator()) - before).toBe(expected.afterPost ?? expected.left);
     });

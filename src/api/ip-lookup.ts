@@ -1,10 +1,10 @@
 import ipaddr from 'ipaddr.js';
 import fetch from 'node-fetch';
+import { intervals } from '../intervals.js';
 import { mask } from '../secrets.js';
 import { proxyAgent } from './proxy.js';
 import { urlProblem } from './secure-url.js';
 
-const LOOKUP_TIMEOUT_MS = 5_000;
 const MAX_REDIRECTS = 5;
 
 /**
@@ -30,7 +30,7 @@ export async function lookUpPublicIpv4(urls: URL[], log: (line: string) => void)
 
 async function ask(url: URL): Promise<{ ip: string } | { problem: string }> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), LOOKUP_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), intervals.ipLookupTimeoutMs);
   try {
     let target = url;
     for (let hops = 0; ; hops += 1) {
@@ -55,7 +55,10 @@ async function ask(url: URL): Promise<{ ip: string } | { problem: string }> {
   } catch (error) {
     const err = error as { name?: string; code?: string; message?: string };
     return {
-      problem: err.name === 'AbortError' ? `no answer within ${LOOKUP_TIMEOUT_MS / 1000} s` : (err.code ?? err.message ?? 'network error'),
+      problem:
+        err.name === 'AbortError'
+          ? `no answer within ${intervals.ipLookupTimeoutMs / 1000} s`
+          : (err.code ?? err.message ?? 'network error'),
     };
   } finally {
     clearTimeout(timer);

@@ -1,3 +1,5 @@
+import { intervals } from '../intervals.js';
+
 /**
  * When to try a request again and how long to wait first. Kept apart from the client so the
  * policy can be read, and unit-tested, on its own.
@@ -31,7 +33,6 @@ export function mayHaveCommitted(failure: Failure): boolean {
   return isSuccessStatus(failure.status) || failure.status >= 500;
 }
 
-const BASE_MS = 1_000;
 const CAP_MS = 30_000;
 /** The longest a server may make one wait last: a day's Retry-After would outlive any job. */
 const SERVER_WAIT_CAP_MS = 60_000;
@@ -45,7 +46,7 @@ export function retryDelayMs(failure: Failure, attempt: number, random: () => nu
   const jitter = (ms: number): number => Math.round(ms * (0.5 + random() * 0.5));
   const told = serverDelayMs(failure.headers, failure.status === 429);
   if (told !== undefined) return told + Math.round(random() * 250);
-  return jitter(Math.min(CAP_MS, BASE_MS * 2 ** (attempt - 1)));
+  return jitter(Math.min(CAP_MS, intervals.retryBaseMs * 2 ** (attempt - 1)));
 }
 
 /**

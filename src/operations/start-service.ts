@@ -3,6 +3,7 @@ import { servicePath, serviceStatePath } from '../api/paths.js';
 import type { Service } from '../api/types.js';
 import { formatDuration } from '../inputs/duration.js';
 import type { StartServiceSettings } from '../inputs/start-service.js';
+import { intervals } from '../intervals.js';
 import type { Intent, JournalRecord } from '../journal.js';
 import type { OperationContext, PostContext } from './context.js';
 import { recordedChange } from './recorded-create.js';
@@ -12,7 +13,6 @@ import type { OperationResult } from './result.js';
 const CANNOT_RUN = ['failed', 'degraded', 'terminating', 'terminated', 'softdeleting', 'softdeleted'];
 /** What each resting state needs to become running; every other state (in motion, or unknown) is waited for. */
 const COMMAND_FOR: Record<string, 'start' | 'awake'> = { stopped: 'start', idle: 'awake' };
-const POLL_INTERVAL_MS = 5_000;
 /** Where a service that someone stops goes: after the step's command, the step will not get it running. */
 const STOPPED = ['stopped', 'stopping'];
 
@@ -52,7 +52,7 @@ export async function startService(settings: StartServiceSettings, { client, jou
         failure = `Service ${settings.serviceId} was not running after ${formatDuration(settings.waitTimeoutMs)} (wait-timeout); last state ${state}.`;
         break;
       }
-      await client.pause(Math.min(POLL_INTERVAL_MS, left));
+      await client.pause(Math.min(intervals.pollMs, left));
       response = await client.get<Service>(path);
     }
     const next = response.result.state ?? 'unknown';

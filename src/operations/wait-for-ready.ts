@@ -2,8 +2,7 @@ import type { ApiClient, ApiResponse } from '../api/client.js';
 import type { ReversePrivateEndpoint, ReversePrivateEndpointStatus } from '../api/types.js';
 import { formatDuration } from '../inputs/duration.js';
 import { FAILED_STATUSES } from '../inputs/reverse-private-endpoint.js';
-
-const POLL_INTERVAL_MS = 5_000;
+import { intervals } from '../intervals.js';
 
 export interface WaitOptions {
   /** The statuses that end the wait well (default Ready). */
@@ -63,7 +62,7 @@ export async function waitForReady(
         failure: `The reverse private endpoint was not ${wanted} after ${waited(now() - started)} (wait-timeout ${formatDuration(options.timeoutMs)}); last status ${status ?? 'unknown'}.`,
       };
     }
-    await sleep(Math.min(POLL_INTERVAL_MS, left));
+    await sleep(Math.min(intervals.pollMs, left));
     try {
       response = await client.get<ReversePrivateEndpoint>(path);
     } catch (error) {
