@@ -53,7 +53,7 @@ export function basicAuthorization(keyId: string, secret: string): string {
 }
 
 /** Fields of the API's results that hold a secret, whatever their nesting. */
-const SECRET_FIELDS = new Set(['keySecret']);
+const SECRET_FIELDS = new Set(['keySecret', 'password']);
 
 /** A copy of `value` fit for outputs and the summary: secret fields and any known secret value become `***`. */
 export function redact(value: unknown, secrets: readonly string[]): unknown {

@@ -131,6 +131,7 @@ export class Services implements Resource {
     const record = this.newRecord(service.name, PROVIDER, REGION, [ALLOW_ANYWHERE], service.tags);
     record.state = service.state ?? 'running';
     if (service.createdAt) record.createdAt = service.createdAt;
+    record.ping = this.pingHosts.take(() => this.ping(record));
     this.records.push(record);
     return record.id;
   }

@@ -12,3 +12,6 @@ export const reversePrivateEndpointPath = (organizationId: string, serviceId: st
   `${reversePrivateEndpointsPath(organizationId, serviceId)}/${encodeURIComponent(id)}`;
 export const rolesPath = (organizationId: string): string => `${organizationPath(organizationId)}/roles`;
 export const serviceStatePath = (organizationId: string, serviceId: string): string => `${servicePath(organizationId, serviceId)}/state`;
+export const servicesPath = (organizationId: string): string => `${organizationPath(organizationId)}/services`;
+export const servicePasswordPath = (organizationId: string, serviceId: string): string =>
+  `${servicePath(organizationId, serviceId)}/password`;

@@ -11,6 +11,9 @@ export const OPERATIONS = [
   'create-reverse-private-endpoint',
   'allow-runner-ip',
   'start-service',
+  'create-service',
+  'delete-service',
+  'prune-services',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 
