@@ -33,6 +33,7 @@ describe('request schemas from the document', () => {
       'ApiKeyPostRequest',
       'CreateReversePrivateEndpoint',
       'ServicPrivateEndpointePostRequest',
+      'ServicePostRequest',
     ]);
   });
 });

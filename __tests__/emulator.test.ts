@@ -572,6 +572,7 @@ describe('control API', () => {
       keys: e.keys(),
       privateEndpoints: [],
       reversePrivateEndpoints: [],
+      services: e.services(),
     });
     e.clearRequests();
     expect(e.requests).toEqual([]);
@@ -608,6 +609,7 @@ describe('the document', () => {
       gcpServiceAttachment: 'projects/p1/regions/us-central1/serviceAttachments/s1',
     };
     const psc = (await call(e, 'POST', rpePath(e), { body: gcp })).json.result;
+    const leftover = e.seedService({ name: 'walk', state: 'stopped', tags: [{ key: 'managed-by', value: 'clickhouse-cloud-action' }] });
     const walk: [string, string, string, Record<string, unknown>?][] = [
       ['GET', '/v1/organizations/{organizationId}', orgPath(e)],
       ['GET', '/v1/organizations/{organizationId}/services/{serviceId}', servicePath(e)],
@@ -664,6 +666,19 @@ describe('the document', () => {
         `${rpePath(e)}/${rpe.id}`,
       ],
       ['DELETE', '/v1/organizations/{organizationId}/keys/{keyId}', `${orgPath(e)}/keys/${key.id}`],
+      [
+        'POST',
+        '/v1/organizations/{organizationId}/services',
+        `${orgPath(e)}/services`,
+        { name: 'walk', provider: 'aws', region: 'us-east-1', ipAccessList: [{ source: '198.51.100.23' }], tags: [{ key: 'ci' }] },
+      ],
+      [
+        'GET',
+        '/v1/organizations/{organizationId}/services',
+        `${orgPath(e)}/services?filter=tag:managed-by=clickhouse-cloud-action&filter=tag:ci`,
+      ],
+      ['PATCH', '/v1/organizations/{organizationId}/services/{serviceId}/password', `${orgPath(e)}/services/${leftover}/password`, {}],
+      ['DELETE', '/v1/organizations/{organizationId}/services/{serviceId}', `${orgPath(e)}/services/${leftover}`],
     ];
     expect(new Set(walk.map(([method, template]) => `${method} ${template}`)).size).toBe(operations.length);
     for (const [method, template, path, body] of walk) {
@@ -675,5 +690,60 @@ describe('the document', () => {
     const organization = (await call(e, 'GET', orgPath(e))).json.result;
     expect(organization.privateEndpoints).toHaveLength(2);
     expect(e.keys().find((k) => k.name === 'walk')).toBeUndefined();
+  });
+});
+
+describe('services the organization creates', () => {
+  const create = (e: Emulator, body: Record<string, unknown>) => call(e, 'POST', `${orgPath(e)}/services`, { body });
+  const valid = { name: 'ci', provider: 'aws', region: 'us-east-1', ipAccessList: [{ source: '198.51.100.23' }] };
+
+  test('ipAccessList is required, as live', async () => {
+    const e = await start();
+    const { ipAccessList: _dropped, ...body } = valid;
+    const reply = await create(e, body);
+    expect([reply.status, reply.json.error]).toEqual([400, 'BAD_REQUEST: request body.ipAccessList value is not an array: undefined']);
+  });
+
+  test('provisioning -> running, /ping not ready then Ok., 409 while running, stop, DELETE, terminating, then 404', async () => {
+    const e = await start({ serviceTransitionPolls: 1, servicePingFailures: 1 });
+    const made = (await create(e, { ...valid, tags: [{ key: 'gha-mark', value: 'a.b.1-1-x' }] })).json.result;
+    expect(made.password).toMatch(/^\S{16}$/);
+    expect(made.service.state).toBe('provisioning');
+    const path = `${orgPath(e)}/services/${made.service.id}`;
+    const https = made.service.endpoints.find((endpoint: { protocol: string }) => endpoint.protocol === 'https');
+    const ping = async () => {
+      const response = await fetch(`http://${https.host}:${https.port}/ping`);
+      return `${response.status} ${await response.text()}`;
+    };
+    expect(await ping()).toBe('503 Service is provisioning');
+    expect((await call(e, 'GET', path)).json.result.state).toBe('running');
+    expect(await ping()).toBe('503 Service is starting up');
+    expect(await ping()).toBe('200 Ok.\n');
+    const refused = await call(e, 'DELETE', path);
+    expect([refused.status, refused.json.error]).toEqual([
+      409,
+      "CONFLICT: Only instance in one of the following states: 'provisioning','starting','awaking','idle','stopped','degraded','failed' can be terminated. Current state: 'running'",
+    ]);
+    expect((await call(e, 'PATCH', `${path}/state`, { body: { command: 'stop' } })).json.result.state).toBe('stopping');
+    expect((await call(e, 'GET', path)).json.result.state).toBe('stopped');
+    expect((await call(e, 'DELETE', path)).status).toBe(200);
+    expect((await call(e, 'GET', path)).json.result.state).toBe('terminating');
+    expect((await call(e, 'GET', path)).status).toBe(404);
+  });
+
+  test('deleteConflicts answers 409 even when stopped; the tag filter and a new password', async () => {
+    const e = await start({ serviceDeleteConflicts: 2 });
+    const mine = e.seedService({ name: 'x', state: 'stopped', tags: [{ key: 'managed-by', value: 'clickhouse-cloud-action' }] });
+    e.seedService({ name: 'x', state: 'stopped', tags: [{ key: 'managed-by', value: 'someone-else' }] });
+    const listed = await call(e, 'GET', `${orgPath(e)}/services?filter=tag:managed-by=clickhouse-cloud-action`);
+    expect(listed.json.result.map((s: { id: string }) => s.id)).toEqual([mine]);
+    expect((await call(e, 'GET', `${orgPath(e)}/services?filter=env:ci`)).status).toBe(400);
+    expect((await call(e, 'PATCH', `${orgPath(e)}/services/${mine}/password`, { body: {} })).json.result.password).toMatch(/^\S{16}$/);
+    const path = `${orgPath(e)}/services/${mine}`;
+    expect([
+      (await call(e, 'DELETE', path)).status,
+      (await call(e, 'DELETE', path)).status,
+      (await call(e, 'DELETE', path)).status,
+    ]).toEqual([409, 409, 200]);
   });
 });

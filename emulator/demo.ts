@@ -13,6 +13,8 @@ interface Scenario {
   /** The step's own inputs; `previous` is the scenario before it (for "a later job" steps). */
   inputs: (emulator: Emulator, previous?: StepRun) => Record<string, string>;
   expectFailure?: boolean;
+  /** What a later step of the job does with the main step's outputs, before the post step runs. */
+  use?: (main: StepRun) => Promise<void>;
 }
 
 const HOUR = 3_600_000;
@@ -122,6 +124,16 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    title: 'create-service: a throwaway service for this job, waited for until /ping answers, then stopped and deleted by the post step',
+    inputs: () => ({ operation: 'create-service', provider: 'aws', region: 'us-east-1', 'ip-lookup-urls': lookup.url, tags: 'team=data' }),
+    use: async (main) => {
+      const answer = await fetch(`http://${main.outputs.host}:${main.outputs.port}/ping`);
+      console.log(
+        `   a later step: GET /ping on ${main.outputs.host}:${main.outputs.port} answers ${answer.status} ${JSON.stringify(await answer.text())}`,
+      );
+    },
+  },
+  {
     title: 'create-reverse-private-endpoint with a field of another type: fails before any request',
     inputs: (emulator) => ({
       operation: 'create-reverse-private-endpoint',
@@ -142,7 +154,7 @@ const scenarios: Scenario[] = [
 ];
 
 const started = Date.now();
-const emulator = await startEmulator({ readyAfterPolls: 1, serviceTransitionPolls: 1 });
+const emulator = await startEmulator({ readyAfterPolls: 1, serviceTransitionPolls: 1, servicePingFailures: 0 });
 // Stands in for checkip.amazonaws.com: the runner's public address as plain text.
 const lookup = await startIpLookup({ answer: '34.120.17.5\n' });
 console.log(`Emulator at ${emulator.url} (organization ${emulator.organizationId}, service ${emulator.serviceId})\n`);
@@ -160,6 +172,7 @@ try {
     const inputs = { ...common, ...scenario.inputs(emulator, previous) };
     const main = await runStep(inputs);
     printStep('main step', main);
+    await scenario.use?.(main);
     const post = await runStep(inputs, { state: main.state, env: main.exportedEnv });
     printStep('post step', post);
     if ((main.exitCode !== 0) !== Boolean(scenario.expectFailure) || post.exitCode !== 0) unexpected++;
@@ -168,6 +181,8 @@ try {
   }
   const left = emulator.keys().map((key) => key.name);
   console.log(`Keys left in the emulator: ${left.join(', ')} (every key made above was revoked or pruned)`);
+  const services = emulator.services().map((service) => `${service.name} (${service.state})`);
+  console.log(`Services in the emulator: ${services.join(', ')} (the one create-service made is being deleted)`);
   console.log(`Requests the emulator served: ${emulator.requests.length}; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   await emulator.close();

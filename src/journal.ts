@@ -42,6 +42,16 @@ export type Intent =
       serviceId: string;
       stopOnExit: boolean;
       sentAt: number;
+    }
+  | {
+      kind: 'service';
+      name: string;
+      /** The `gha-mark` tag's value: the only proof a service is this step's. */
+      mark: string;
+      deleteOnExit: boolean;
+      /** The post step's deletion ends within this. */
+      waitTimeoutMs: number;
+      sentAt: number;
     };
 
 export interface Journal {

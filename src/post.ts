@@ -6,6 +6,7 @@ import { info } from './log.js';
 import { finishIpEntry } from './operations/allow-runner-ip.js';
 import { finishKey } from './operations/key-recovery.js';
 import { finishServiceStart } from './operations/start-service.js';
+import { finishService } from './operations/create-service.js';
 import { finishPrivateEndpoint } from './operations/create-private-endpoint.js';
 import { finishReverseEndpoint } from './operations/create-reverse-private-endpoint.js';
 import { maskSuppliedSecrets } from './secrets.js';
@@ -16,6 +17,7 @@ const OPERATION = {
   'private-endpoint': 'create-private-endpoint',
   'ip-entry': 'allow-runner-ip',
   'service-start': 'start-service',
+  service: 'create-service',
 } as const;
 
 /**
@@ -64,6 +66,8 @@ async function finish(intent: Intent, record: JournalRecord): Promise<void> {
       return finishIpEntry(intent, record, context);
     case 'service-start':
       return finishServiceStart(intent, record, context);
+    case 'service':
+      return finishService(intent, record, context);
   }
 }
 

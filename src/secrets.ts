@@ -63,7 +63,7 @@ export function basicAuthorization(keyId: string, secret: string): string {
 }
 
 /** Fields of the API's results that hold a secret, whatever their nesting. */
-const SECRET_FIELDS = new Set(['keySecret']);
+const SECRET_FIELDS = new Set(['keySecret', 'password']);
 
 /**
  * A copy of `value` fit for outputs and the summary: secret fields become `***`, and so does a

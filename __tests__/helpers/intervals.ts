@@ -6,7 +6,7 @@ import { TEST_INTERVALS_VARIABLE } from '../../src/intervals.js';
  * seconds, and an IP lookup timeout long enough that a healthy loopback lookup meets it on a
  * loaded machine.
  */
-export const TEST_INTERVALS = { pollMs: 50, retryBaseMs: 20, ipLookupTimeoutMs: 1_000 };
+export const TEST_INTERVALS = { pollMs: 50, retryBaseMs: 20, ipLookupTimeoutMs: 1_000, deleteConflictRetryMs: 100 };
 
 /** A step's env for the contract's intervals: for a signal that must land during a wait. */
 export const CONTRACT_INTERVALS = { [TEST_INTERVALS_VARIABLE]: '' };

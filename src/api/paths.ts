@@ -26,3 +26,6 @@ export const reversePrivateEndpointPath = (organizationId: string, serviceId: st
   `${reversePrivateEndpointsPath(organizationId, serviceId)}/${segment(id, 'reverse private endpoint')}`;
 export const rolesPath = (organizationId: string): string => `${organizationPath(organizationId)}/roles`;
 export const serviceStatePath = (organizationId: string, serviceId: string): string => `${servicePath(organizationId, serviceId)}/state`;
+export const servicesPath = (organizationId: string): string => `${organizationPath(organizationId)}/services`;
+export const servicePasswordPath = (organizationId: string, serviceId: string): string =>
+  `${servicePath(organizationId, serviceId)}/password`;

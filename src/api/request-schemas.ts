@@ -68,6 +68,209 @@ export const requestSchemas = {
     },
     "type": "object"
   },
+  "ServicePostRequest": {
+    "properties": {
+      "name": {
+        "type": "string"
+      },
+      "provider": {
+        "type": "string",
+        "enum": [
+          "aws",
+          "gcp",
+          "azure"
+        ]
+      },
+      "region": {
+        "type": "string",
+        "enum": [
+          "ap-northeast-1",
+          "ap-northeast-2",
+          "ap-south-1",
+          "ap-southeast-1",
+          "ap-southeast-2",
+          "ca-central-1",
+          "eu-central-1",
+          "eu-west-1",
+          "eu-west-2",
+          "il-central-1",
+          "us-east-1",
+          "us-east-2",
+          "us-west-2",
+          "us-east1",
+          "us-central1",
+          "europe-west2",
+          "europe-west4",
+          "asia-southeast1",
+          "asia-northeast1",
+          "eastus",
+          "eastus2",
+          "westus3",
+          "germanywestcentral",
+          "centralus"
+        ]
+      },
+      "tier": {
+        "type": "string",
+        "enum": [
+          "development",
+          "production",
+          "dedicated_high_mem",
+          "dedicated_high_cpu",
+          "dedicated_standard",
+          "dedicated_standard_n2d_standard_4",
+          "dedicated_standard_n2d_standard_8",
+          "dedicated_standard_n2d_standard_32",
+          "dedicated_standard_n2d_standard_128",
+          "dedicated_standard_n2d_standard_32_16SSD",
+          "dedicated_standard_n2d_standard_64_24SSD"
+        ]
+      },
+      "ipAccessList": {
+        "type": "array",
+        "items": {
+          "properties": {
+            "source": {
+              "type": "string"
+            },
+            "description": {
+              "type": "string"
+            }
+          },
+          "type": "object"
+        }
+      },
+      "minTotalMemoryGb": {
+        "type": "number"
+      },
+      "maxTotalMemoryGb": {
+        "type": "number"
+      },
+      "autoscalingMode": {
+        "type": "string",
+        "enum": [
+          "vertical",
+          "horizontal"
+        ]
+      },
+      "minReplicaMemoryGb": {
+        "type": "number"
+      },
+      "maxReplicaMemoryGb": {
+        "type": "number"
+      },
+      "numReplicas": {
+        "type": "integer"
+      },
+      "minReplicas": {
+        "type": "integer"
+      },
+      "maxReplicas": {
+        "type": "integer"
+      },
+      "idleScaling": {
+        "type": "boolean"
+      },
+      "idleTimeoutMinutes": {
+        "type": "number"
+      },
+      "isReadonly": {
+        "type": "boolean"
+      },
+      "dataWarehouseId": {
+        "type": "string"
+      },
+      "backupId": {
+        "type": "string",
+        "format": "uuid"
+      },
+      "encryptionKey": {
+        "type": "string"
+      },
+      "encryptionAssumedRoleIdentifier": {
+        "type": "string"
+      },
+      "privateEndpointIds": {
+        "type": "array",
+        "items": {
+          "type": "string"
+        }
+      },
+      "privatePreviewTermsChecked": {
+        "type": "boolean"
+      },
+      "releaseChannel": {
+        "type": "string",
+        "enum": [
+          "slow",
+          "default",
+          "fast"
+        ]
+      },
+      "byocId": {
+        "type": "string"
+      },
+      "hasTransparentDataEncryption": {
+        "type": "boolean"
+      },
+      "endpoints": {
+        "type": "array",
+        "items": {
+          "properties": {
+            "protocol": {
+              "type": "string",
+              "enum": [
+                "mysql"
+              ]
+            },
+            "enabled": {
+              "type": "boolean"
+            }
+          },
+          "type": "object"
+        }
+      },
+      "profile": {
+        "type": "string",
+        "enum": [
+          "v1-default",
+          "v1-highmem-xs",
+          "v1-highmem-s",
+          "v1-highmem-m",
+          "v1-highmem-l",
+          "v1-highmem-xl"
+        ]
+      },
+      "complianceType": {
+        "type": "string",
+        "enum": [
+          "hipaa",
+          "pci"
+        ]
+      },
+      "tags": {
+        "type": "array",
+        "items": {
+          "type": "object",
+          "properties": {
+            "key": {
+              "type": "string"
+            },
+            "value": {
+              "type": "string"
+            }
+          },
+          "required": [
+            "key"
+          ]
+        }
+      },
+      "enableCoreDumps": {
+        "type": "boolean"
+      }
+    },
+    "type": "object"
+  },
   "ServicPrivateEndpointePostRequest": {
     "properties": {
       "id": {

@@ -92,6 +92,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/organizations/{organizationId}/services": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List of organization services
+         * @description Returns a list of all services in the organization.
+         */
+        get: operations["instanceGetList"];
+        put?: never;
+        /**
+         * Create new service
+         * @description Creates a new service in the organization, and returns the current service state and a password to access the service. The service is started asynchronously.
+         */
+        post: operations["instanceCreate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/organizations/{organizationId}/services/{serviceId}": {
         parameters: {
             query?: never;
@@ -106,7 +130,11 @@ export interface paths {
         get: operations["instanceGet"];
         put?: never;
         post?: never;
-        delete?: never;
+        /**
+         * Delete service
+         * @description Deletes the service. The service must be in stopped state and is deleted asynchronously after this method call.
+         */
+        delete: operations["instanceDelete"];
         options?: never;
         head?: never;
         /**
@@ -134,6 +162,26 @@ export interface paths {
          * @description Starts or stop service
          */
         patch: operations["instanceStateUpdate"];
+        trace?: never;
+    };
+    "/v1/organizations/{organizationId}/services/{serviceId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update service password
+         * @description Sets a new password for the service
+         */
+        patch: operations["instancePasswordUpdate"];
         trace?: never;
     };
     "/v1/organizations/{organizationId}/services/{serviceId}/privateEndpoint": {
@@ -981,6 +1029,135 @@ export interface components {
              */
             customPrivateDnsMappings?: components["schemas"]["CustomPrivateDnsMapping"][];
         };
+        ServicePasswordPatchRequest: {
+            /** @description Optional password hash. Used to avoid password transmission over network. If not provided a new password is generated and is provided in the response. Otherwise this hash is used. Algorithm: echo -n "yourpassword" | sha256sum | tr -d '-' | xxd -r -p | base64 */
+            newPasswordHash?: string;
+            /** @description Optional double SHA1 password hash for MySQL protocol. If newPasswordHash is not provided this key will be ignored and the generated password will be used. Algorithm: echo -n "yourpassword" | sha1sum | tr -d '-' | xxd -r -p | sha1sum | tr -d '-' */
+            newDoubleSha1Hash?: string;
+        };
+        ServicePasswordPatchResponse: {
+            /** @description New service password. Provided only if there was no 'newPasswordHash' in the request */
+            password?: string;
+        };
+        ServicePostRequest: {
+            /** @description Name of the service. Alphanumerical string with whitespaces up to 50 characters. */
+            name?: string;
+            /**
+             * @description Cloud provider
+             * @enum {string}
+             */
+            provider?: "aws" | "gcp" | "azure";
+            /**
+             * @description Service region.
+             * @enum {string}
+             */
+            region?: "ap-northeast-1" | "ap-northeast-2" | "ap-south-1" | "ap-southeast-1" | "ap-southeast-2" | "ca-central-1" | "eu-central-1" | "eu-west-1" | "eu-west-2" | "il-central-1" | "us-east-1" | "us-east-2" | "us-west-2" | "us-east1" | "us-central1" | "europe-west2" | "europe-west4" | "asia-southeast1" | "asia-northeast1" | "eastus" | "eastus2" | "westus3" | "germanywestcentral" | "centralus";
+            /**
+             * @deprecated
+             * @description DEPRECATED for BASIC, SCALE and ENTERPRISE organization tiers. Use `minReplicaMemoryGb`, `maxReplicaMemoryGb`, and `numReplicas` instead. Tier of the service: 'development', 'production', 'dedicated_high_mem', 'dedicated_high_cpu', 'dedicated_standard', 'dedicated_standard_n2d_standard_4', 'dedicated_standard_n2d_standard_8', 'dedicated_standard_n2d_standard_32', 'dedicated_standard_n2d_standard_128', 'dedicated_standard_n2d_standard_32_16SSD', 'dedicated_standard_n2d_standard_64_24SSD'. Production services scale, Development are fixed size. Azure services don't support Development tier
+             * @enum {string}
+             */
+            tier?: "development" | "production" | "dedicated_high_mem" | "dedicated_high_cpu" | "dedicated_standard" | "dedicated_standard_n2d_standard_4" | "dedicated_standard_n2d_standard_8" | "dedicated_standard_n2d_standard_32" | "dedicated_standard_n2d_standard_128" | "dedicated_standard_n2d_standard_32_16SSD" | "dedicated_standard_n2d_standard_64_24SSD";
+            /** @description List of IP addresses allowed to access the service */
+            ipAccessList?: components["schemas"]["IpAccessListEntry"][];
+            /**
+             * @deprecated
+             * @description DEPRECATED - inaccurate for services with non-default numbers of replicas. Use `minReplicaMemoryGb` instead. Minimum memory of three workers during auto-scaling in Gb. Available only for 'production' services. Must be a multiple of 12 and greater than or equal to 24. Always absent for horizontal-autoscaling services (replica count is variable).
+             * @example 48
+             */
+            minTotalMemoryGb?: number;
+            /**
+             * @deprecated
+             * @description DEPRECATED - inaccurate for services with non-default numbers of replicas. Use `maxReplicaMemoryGb` instead. Maximum memory of three workers during auto-scaling in Gb. Available only for 'production' services. Must be a multiple of 12 and lower than or equal to 360 for non paid services or 1068 for paid services. Always absent for horizontal-autoscaling services (replica count is variable).
+             * @example 360
+             */
+            maxTotalMemoryGb?: number;
+            /**
+             * @description Autoscaling mode. "vertical" (the default when omitted) runs a fixed replica count while memory scales between minReplicaMemoryGb and maxReplicaMemoryGb; "horizontal" scales the replica count between minReplicas and maxReplicas at a fixed per-replica memory (minReplicaMemoryGb equal to maxReplicaMemoryGb). Horizontal requires the feature to be enabled for the organization.
+             * @example vertical
+             * @enum {string}
+             */
+            autoscalingMode?: "vertical" | "horizontal";
+            /**
+             * @description Minimum total memory of each replica during auto-scaling in Gb. A range in vertical autoscaling; equal to maxReplicaMemoryGb in horizontal (memory is fixed while the replica count scales). Must be a multiple of 4 and greater than or equal to 8.
+             * @example 16
+             */
+            minReplicaMemoryGb?: number;
+            /**
+             * @description Maximum total memory of each replica during auto-scaling in Gb. A range in vertical autoscaling; equal to minReplicaMemoryGb in horizontal (memory is fixed while the replica count scales). Must be a multiple of 4 and lower than or equal to 120* for non paid services or 356* for paid services.* - maximum replica size subject to cloud provider hardware availability in your selected region.
+             * @example 120
+             */
+            maxReplicaMemoryGb?: number;
+            /**
+             * @description Fixed replica count for vertical autoscaling (autoscalingMode "vertical" or omitted). Mutually exclusive with minReplicas/maxReplicas.
+             * @example 3
+             */
+            numReplicas?: number;
+            /**
+             * @description Minimum number of replicas. A minReplicas/maxReplicas band scales the replica count in horizontal autoscaling (autoscalingMode "horizontal"). Must be provided together with maxReplicas. Mutually exclusive with numReplicas. Requires horizontal autoscaling to be enabled for the organization, unless autoscalingMode is omitted or "vertical" and minReplicas equals maxReplicas (an equal band is then an accepted vertical fixed count and needs no horizontal entitlement).
+             * @example 1
+             */
+            minReplicas?: number;
+            /**
+             * @description Maximum number of replicas. A minReplicas/maxReplicas band scales the replica count in horizontal autoscaling (autoscalingMode "horizontal"). Must be provided together with minReplicas. Mutually exclusive with numReplicas. Requires horizontal autoscaling to be enabled for the organization, unless autoscalingMode is omitted or "vertical" and minReplicas equals maxReplicas (an equal band is then an accepted vertical fixed count and needs no horizontal entitlement).
+             * @example 5
+             */
+            maxReplicas?: number;
+            /** @description When set to true the service is allowed to scale down to zero when idle. True by default. */
+            idleScaling?: boolean;
+            /** @description Set minimum idling timeout (in minutes). Must be >= 5 minutes. */
+            idleTimeoutMinutes?: number;
+            /** @description True if this service is read-only. It can only be read-only if a dataWarehouseId is provided. */
+            isReadonly?: boolean;
+            /** @description Data warehouse containing this service */
+            dataWarehouseId?: string;
+            /**
+             * Format: uuid
+             * @description Optional backup ID used as an initial state for the new service. When used the region and the tier of the new instance must be the same as the values of the original instance.
+             */
+            backupId?: string;
+            /** @description Optional customer provided disk encryption key */
+            encryptionKey?: string;
+            /** @description Optional role to use for disk encryption */
+            encryptionAssumedRoleIdentifier?: string;
+            /**
+             * @deprecated
+             * @description DEPRECATED. To associate the service with private endpoints, first create the service, then use the `Update Service Basic Details` endpoint with the `privateEndpointIds` field to modify private endpoints.
+             */
+            privateEndpointIds?: string[];
+            /** @description Accept the private preview terms and conditions. It is only needed when creating the first service in the organization in case of a private preview */
+            privatePreviewTermsChecked?: boolean;
+            /**
+             * @description Select fast if you want to get new ClickHouse releases as soon as they are available. You'll get new features faster, but with a higher risk of bugs. Select slow if you would like to defer releases to give yourself more time to test. This feature is only available for production services. default is the regular release channel.
+             * @enum {string}
+             */
+            releaseChannel?: "slow" | "default" | "fast";
+            /** @description This is the ID returned after setting up a region for Bring Your Own Cloud (BYOC). When the byocId parameter is specified, the minReplicaMemoryGb and the maxReplicaGb parameters are required too, with values included among the following sizes: 48, 116, 172, 232. */
+            byocId?: string;
+            /** @description True if the service should have the Transparent Data Encryption (TDE) enabled. TDE is only available for ENTERPRISE organizations tiers and can only be enabled at service creation. */
+            hasTransparentDataEncryption?: boolean;
+            /** @description List of service endpoints to enable or disable */
+            endpoints?: components["schemas"]["ServiceEndpointChange"][];
+            /**
+             * @description Custom instance profile. Only available for ENTERPRISE organization tiers.
+             * @enum {string}
+             */
+            profile?: "v1-default" | "v1-highmem-xs" | "v1-highmem-s" | "v1-highmem-m" | "v1-highmem-l" | "v1-highmem-xl";
+            /**
+             * @description Type of regulatory compliance for service.
+             * @enum {string}
+             */
+            complianceType?: "hipaa" | "pci";
+            /** @description Tags associated with the service. */
+            tags?: components["schemas"]["ResourceTagsV1"][];
+            /** @description Enables the underlying infra for collecting core dumps. Default is enabled. */
+            enableCoreDumps?: boolean;
+        };
+        ServicePostResponse: {
+            service?: components["schemas"]["Service"];
+            /** @description Password for the newly created service. */
+            password?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1482,6 +1659,178 @@ export interface operations {
             };
         };
     };
+    instanceGetList: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Filter criteria to apply when retrieving the resource. Currently, only filtering by resource tags is supported.
+                 * @example [
+                 *       "tag:Environment=Production",
+                 *       "tag:Department=Engineering",
+                 *       "tag:isActive"
+                 *     ]
+                 */
+                filter?: string[];
+            };
+            header?: never;
+            path: {
+                /** @description ID of the requested organization. */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["Service"][];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instanceCreate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that will own the service. */
+                organizationId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ServicePostRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ServicePostResponse"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
     instanceGet: {
         parameters: {
             query?: never;
@@ -1530,6 +1879,111 @@ export interface operations {
                          */
                         status?: number;
                         /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instanceDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service to delete. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description The service is not in a state that can be deleted (not in the vendor's document; the live answer, as recorded in ClickHouse/clickhousectl commit 195110e3). Stop it first. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 409
+                         */
+                        status?: number;
+                        /**
+                         * @description Detailed error description.
+                         * @example CONFLICT: Only instance in one of the following states: 'provisioning','starting','awaking','idle','stopped','degraded','failed' can be terminated. Current state: 'running'
+                         */
                         error?: string;
                         /**
                          * Format: uuid
@@ -1684,6 +2138,91 @@ export interface operations {
                          */
                         requestId?: string;
                         result?: components["schemas"]["Service"];
+                    };
+                };
+            };
+            /** @description The request cannot be processed due to a client error. Please verify your request parameters and try again. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 400
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+            /** @description An internal server error has occurred. If this issue persists, please contact ClickHouse Cloud support for assistance. */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 500
+                         */
+                        status?: number;
+                        /** @description Detailed error description. */
+                        error?: string;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                    };
+                };
+            };
+        };
+    };
+    instancePasswordUpdate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description ID of the organization that owns the service. */
+                organizationId: string;
+                /** @description ID of the service to update password. */
+                serviceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ServicePasswordPatchRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /**
+                         * @description HTTP status code.
+                         * @example 200
+                         */
+                        status?: number;
+                        /**
+                         * Format: uuid
+                         * @description Unique id assigned to every request. UUIDv4
+                         */
+                        requestId?: string;
+                        result?: components["schemas"]["ServicePasswordPatchResponse"];
                     };
                 };
             };

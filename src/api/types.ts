@@ -18,3 +18,7 @@ export type KeyState = NonNullable<ApiKeyPostRequest['state']>;
 export type Service = Schemas['Service'];
 export type Role = Schemas['RBACRole'];
 export type AssignedRole = Schemas['AssignedRole'];
+export type ServicePostRequest = Schemas['ServicePostRequest'];
+export type ServicePostResponse = Schemas['ServicePostResponse'];
+export type ServicePasswordPatchResponse = Schemas['ServicePasswordPatchResponse'];
+export type ResourceTag = Schemas['ResourceTagsV1'];

@@ -27,10 +27,15 @@ export function readAllowRunnerIp(common: CommonSettings): AllowRunnerIpSettings
     common,
     serviceId: readService(),
     ...(source === undefined ? {} : { source: source.includes('/') ? source : `${source}/32` }),
-    lookupUrls: splitList(readInput('ip-lookup-urls') ?? DEFAULT_LOOKUP_URLS.join('\n')).map(parseLookupUrl),
+    lookupUrls: readLookupUrls(),
     description: readInput('description') ?? stepMark(),
     removeOnExit: readBoolean('remove-on-exit', true),
   };
+}
+
+/** `ip-lookup-urls`, also read by create-service for its default `ip-access-list`. */
+export function readLookupUrls(): URL[] {
+  return splitList(readInput('ip-lookup-urls') ?? DEFAULT_LOOKUP_URLS.join('\n')).map(parseLookupUrl);
 }
 
 function parseLookupUrl(text: string): URL {

@@ -13,6 +13,9 @@ export const OPERATIONS = [
   'delete-reverse-private-endpoint',
   'allow-runner-ip',
   'start-service',
+  'create-service',
+  'delete-service',
+  'prune-services',
 ] as const;
 export type Operation = (typeof OPERATIONS)[number];
 

@@ -9,6 +9,9 @@ import { type PruneKeysSettings, readPruneKeys } from './prune-keys.js';
 import { readInput } from './read.js';
 import { type ReversePrivateEndpointSettings, readReversePrivateEndpoint } from './reverse-private-endpoint.js';
 import { readStartService, type StartServiceSettings } from './start-service.js';
+import { type CreateServiceSettings, readCreateService } from './create-service.js';
+import { type DeleteServiceSettings, readDeleteService } from './delete-service.js';
+import { type PruneServicesSettings, readPruneServices } from './prune-services.js';
 
 export type Settings =
   | CreateKeySettings
@@ -18,7 +21,10 @@ export type Settings =
   | ReversePrivateEndpointSettings
   | DeleteReversePrivateEndpointSettings
   | AllowRunnerIpSettings
-  | StartServiceSettings;
+  | StartServiceSettings
+  | CreateServiceSettings
+  | DeleteServiceSettings
+  | PruneServicesSettings;
 
 /** Reads and validates every input of the chosen operation; throws InputError before any request. */
 export async function readSettings(now = Date.now()): Promise<Settings> {
@@ -42,6 +48,12 @@ export async function readSettings(now = Date.now()): Promise<Settings> {
       return readAllowRunnerIp(common);
     case 'start-service':
       return readStartService(common);
+    case 'create-service':
+      return readCreateService(common, body);
+    case 'delete-service':
+      return readDeleteService(common);
+    case 'prune-services':
+      return readPruneServices(common);
   }
 }
 
@@ -96,6 +108,28 @@ const OPERATION_INPUTS: Record<Operation, string[]> = {
   'delete-reverse-private-endpoint': ['service', 'reverse-private-endpoint'],
   'allow-runner-ip': ['service', 'ip', 'ip-lookup-urls', 'description', 'remove-on-exit'],
   'start-service': ['service', 'wait-timeout', 'stop-on-exit'],
+  'create-service': [
+    'body',
+    'name',
+    'provider',
+    'region',
+    'ip-access-list',
+    'ip-lookup-urls',
+    'min-replica-memory-gb',
+    'max-replica-memory-gb',
+    'num-replicas',
+    'idle-scaling',
+    'idle-timeout-minutes',
+    'release-channel',
+    'backup-id',
+    'tags',
+    'wait-for-ready',
+    'wait-timeout',
+    'delete-on-exit',
+    'if-exists',
+  ],
+  'delete-service': ['service', 'wait-timeout'],
+  'prune-services': ['name-prefix', 'older-than', 'dry-run', 'wait-timeout'],
 };
 
 export const ALL_INPUTS = [...new Set([...COMMON_INPUTS, ...Object.values(OPERATION_INPUTS).flat()])];

@@ -54,3 +54,35 @@ export function stepMark(): string {
   }
   return `gha ${repository} run ${context.runId || 0}-${context.runAttempt || 1} ${nonce()}`;
 }
+
+const MAX_SERVICE_NAME = 50;
+
+/**
+ * `gha-<repo>-<run id>-<attempt>-<nonce>` within the API's 50 characters for a service name: the
+ * repository's name is cut first, so the run and the nonce always survive.
+ */
+export function defaultServiceName(stepNonce: string): string {
+  let repo = 'local';
+  try {
+    repo =
+      context.repo.repo
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+/, '') || 'local';
+  } catch {
+    // Outside a workflow there is no repository; the name still carries the nonce.
+  }
+  const tail = `-${context.runId || 0}-${context.runAttempt || 1}-${stepNonce}`;
+  return `gha-${repo.slice(0, MAX_SERVICE_NAME - 'gha-'.length - tail.length).replace(/-+$/, '')}${tail}`;
+}
+
+/** `<owner>.<repo>.<run id>-<attempt>-<nonce>`: a tag value (letters, digits, `.`, `_`, `-`) unique to the step. */
+export function serviceMark(stepNonce: string): string {
+  let repository = 'local';
+  try {
+    repository = `${context.repo.owner}.${context.repo.repo}`;
+  } catch {
+    // Outside a workflow there is no repository; the nonce still makes the mark the step's own.
+  }
+  return `${repository.replace(/[^a-zA-Z0-9._-]/g, '-')}.${context.runId || 0}-${context.runAttempt || 1}-${stepNonce}`;
+}

@@ -9,6 +9,9 @@ import { deleteReversePrivateEndpoint } from './delete-reverse-private-endpoint.
 import { pruneKeys } from './prune-keys.js';
 import type { OperationResult } from './result.js';
 import { startService } from './start-service.js';
+import { createService } from './create-service.js';
+import { deleteService } from './delete-service.js';
+import { pruneServices } from './prune-services.js';
 
 export function runOperation(settings: Settings, context: OperationContext): Promise<OperationResult> {
   switch (settings.operation) {
@@ -28,5 +31,11 @@ export function runOperation(settings: Settings, context: OperationContext): Pro
       return allowRunnerIp(settings, context);
     case 'start-service':
       return startService(settings, context);
+    case 'create-service':
+      return createService(settings, context);
+    case 'delete-service':
+      return deleteService(settings, context.client, context.log);
+    case 'prune-services':
+      return pruneServices(settings, context.client, context.now, context.log);
   }
 }

@@ -1,0 +1,121 @@
+import type { ApiClient, ApiResponse } from '../api/client.js';
+import { ApiError } from '../api/errors.js';
+import { intervals } from '../intervals.js';
+import { servicePath, serviceStatePath } from '../api/paths.js';
+import type { Service } from '../api/types.js';
+import { formatDuration } from '../inputs/duration.js';
+
+/** The states the live API deletes in (its 409 lists them); any other must be stopped first. */
+const DELETABLE = ['provisioning', 'starting', 'awaking', 'idle', 'stopped', 'degraded', 'failed'];
+/** Already on its way out: nothing more to send. */
+const GOING = ['terminating', 'terminated', 'softdeleting', 'softdeleted'];
+
+export interface DeletionTarget {
+  id: string;
+  name?: string;
+}
+
+export interface Deleted extends DeletionTarget {
+  /** The DELETE's answer; undefined when the service was already going or gone. */
+  response?: ApiResponse<undefined>;
+  /** It was gone (404) before anything was sent. */
+  wasGone: boolean;
+}
+
+export interface DeletionOutcome {
+  deleted: Deleted[];
+  failures: Array<DeletionTarget & { reason: string }>;
+}
+
+interface Progress extends DeletionTarget {
+  state?: string;
+  stopSent: boolean;
+  conflicts: number;
+  nextAt: number;
+  done?: Deleted;
+  failure?: string;
+}
+
+/** How a user deletes a service the action could not: the words of an `::error::`. */
+export function howToDeleteService(id: string): string {
+  return `Delete it in the ClickHouse Cloud console (the service's Settings > Delete service) or with operation: delete-service, service: ${id}`;
+}
+
+/**
+ * Deletes services the caller has proven its own: each is stopped when it is in no state the
+ * API deletes, waited for, and deleted (a 409 retried every 10 s), all within `timeoutMs`. Every
+ * deletion is started before any is waited for. Each state change is logged once. Never throws
+ * for one service's trouble: it is a failure of the outcome, so the others still go.
+ */
+export async function deleteServices(
+  client: ApiClient,
+  organizationId: string,
+  targets: DeletionTarget[],
+  { timeoutMs, log }: { timeoutMs: number; log: (line: string) => void },
+): Promise<DeletionOutcome> {
+  const deadline = Date.now() + timeoutMs;
+  const all: Progress[] = targets.map((target) => ({ ...target, stopSent: false, conflicts: 0, nextAt: 0 }));
+  const pending = () => all.filter((p) => !p.done && !p.failure);
+  while (pending().length > 0) {
+    for (const progress of pending()) {
+      if (progress.nextAt > Date.now()) continue;
+      try {
+        await advance(client, organizationId, progress, log);
+      } catch (error) {
+        progress.failure = error instanceof Error ? error.message : String(error);
+      }
+    }
+    const waiting = pending();
+    if (waiting.length === 0) break;
+    if (Date.now() >= deadline) {
+      for (const progress of waiting) {
+        progress.failure = `it was not deleted within ${formatDuration(timeoutMs)} (wait-timeout); last state ${progress.state ?? 'unknown'}`;
+      }
+      break;
+    }
+    const next = Math.min(...waiting.map((p) => p.nextAt));
+    await client.pause(Math.max(0, Math.min(next, deadline) - Date.now()));
+  }
+  return {
+    deleted: all.flatMap((p) => (p.done ? [p.done] : [])),
+    failures: all.flatMap((p) => (p.failure ? [{ id: p.id, name: p.name, reason: p.failure }] : [])),
+  };
+}
+
+/** One look at the service and the one request its state calls for. */
+async function advance(client: ApiClient, organizationId: string, progress: Progress, log: (line: string) => void): Promise<void> {
+  const path = servicePath(organizationId, progress.id);
+  const label = progress.name ? `Service ${progress.name} (${progress.id})` : `Service ${progress.id}`;
+  let service: Service;
+  try {
+    service = (await client.get<Service>(path)).result;
+  } catch (error) {
+    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    progress.done = { id: progress.id, name: progress.name, wasGone: progress.state === undefined };
+    log(`${label} is gone.`);
+    return;
+  }
+  progress.name ??= service.name;
+  const state = service.state ?? 'unknown';
+  if (state !== progress.state) log(`${label}: ${progress.state ? `${progress.state} -> ` : ''}${state}.`);
+  progress.state = state;
+  progress.nextAt = Date.now() + intervals.pollMs;
+  if (GOING.includes(state)) {
+    progress.done = { id: progress.id, name: progress.name, wasGone: false };
+  } else if (DELETABLE.includes(state)) {
+    try {
+      const response = await client.delete(path);
+      progress.done = { id: progress.id, name: progress.name, response, wasGone: false };
+      log(`${label}: deletion accepted.`);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 409)) throw error;
+      if (progress.conflicts++ === 0)
+        log(`${label}: the API refused the deletion for now (409); retrying every ${intervals.deleteConflictRetryMs / 1000} s.`);
+      progress.nextAt = Date.now() + intervals.deleteConflictRetryMs;
+    }
+  } else if (state !== 'stopping' && !progress.stopSent) {
+    await client.patch<Service>(serviceStatePath(organizationId, progress.id), { command: 'stop' });
+    progress.stopSent = true;
+    log(`${label}: sent stop, since the API deletes no service that is ${state}.`);
+  }
+}
