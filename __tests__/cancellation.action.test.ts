@@ -119,7 +119,7 @@ describe('the post step never begins anything', () => {
     [
       'a create the API refused',
       {
-        intent: JSON.stringify({ kind: 'key', name: 'x', nameIsGenerated: true, authSuffix: '0000', revokeOnExit: true, sentAt: 0 }),
+        intent: JSON.stringify({ kind: 'key', name: 'x', nameIsGenerated: true, revokeOnExit: true, sentAt: 0 }),
         refused: 'true',
       },
     ],

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { ApiClient } from '../src/api/client.js';
 import { ApiError } from '../src/api/errors.js';
+import { Cancellation, CancelledError } from '../src/cancel.js';
 
 type Reply = (req: IncomingMessage, res: ServerResponse) => void;
 const json =
@@ -160,5 +161,44 @@ describe('what the server may say', () => {
     expect(waits[0]).toBeGreaterThan(1000);
     // At most the window's 3 s and the quarter second that keeps a fleet from returning at one instant.
     expect(waits[0]).toBeLessThanOrEqual(3250);
+  });
+});
+
+describe('a cancellation tells whether anything of the request can have been carried out', () => {
+  const cancelledAfter = (tries: number) => {
+    const cancellation = new Cancellation();
+    let sent = 0;
+    return {
+      cancellation,
+      sleep: async () => {
+        sent += 1;
+        if (sent >= tries) cancellation.cancel('SIGINT');
+      },
+    };
+  };
+
+  test('cancelled before the first try: nothing was carried out', async () => {
+    const cancellation = new Cancellation();
+    cancellation.cancel('SIGINT');
+    const error = await client({ cancellation })
+      .patch('/v1/x', {})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as CancelledError).nothingCarriedOut).toBe(true);
+    expect(seen).toHaveLength(0);
+  });
+
+  test.each([
+    ['a 429, refused before any work', json(429, { error: 'TOO_MANY_REQUESTS' }, { 'X-RateLimit-Reset': '0' }), true],
+    ['a 503, which may have committed', json(503, { status: 503, error: 'busy' }), false],
+  ])('cancelled in the wait after %s', async (_what, reply, nothingCarriedOut) => {
+    replies = [reply];
+    const { cancellation, sleep } = cancelledAfter(1);
+    const error = await client({ cancellation, sleep })
+      .patch('/v1/x', {})
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CancelledError);
+    expect((error as CancelledError).nothingCarriedOut).toBe(nothingCarriedOut);
+    expect(seen).toHaveLength(1);
   });
 });

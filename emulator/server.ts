@@ -41,6 +41,11 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   keysUnpaginated?: KeyOptions['unpaginated'];
   /** How far the API's clock is ahead of the runner's (negative: behind), as keys' `createdAt` shows it. */
   clockOffsetMs?: KeyOptions['clockOffsetMs'];
+  /**
+   * Answer as the document's text says where the live API is known to differ: an unknown ID is a
+   * 400 (the document lists no 404), and only a `stopped` service is deleted.
+   */
+  documentOnly?: boolean;
   /** A service state in motion is seen by this many answers before it settles (default 2). */
   serviceTransitionPolls?: ServiceOptions['transitionPolls'];
   /** List an added `/32` entry of the service's IP access list as the bare address. */
@@ -243,6 +248,7 @@ class EmulatorServer implements Emulator {
       bareSingleAddresses: options.serviceBareSingleAddresses,
       pingFailures: options.servicePingFailures,
       deleteConflicts: options.serviceDeleteConflicts,
+      documentOnly: options.documentOnly,
     });
     this.rpes = new ReversePrivateEndpoints(this.serviceId, options);
     this.adminKey = this.seedKey({
@@ -441,7 +447,8 @@ class EmulatorServer implements Emulator {
     let operation: Operation | undefined;
     const refused = (error: unknown): Answer => {
       if (!(error instanceof ApiError)) throw error;
-      return checked(operation, { status: error.status, headers: { ...headers, ...error.headers }, body: error.body });
+      const { status, body } = this.options.documentOnly && error.status === 404 ? asBadRequest(error) : error;
+      return checked(operation, { status, headers: { ...headers, ...error.headers }, body });
     };
     try {
       const { key, keyId } = this.authenticate(record.headers.authorization, remoteAddress, now);
@@ -599,6 +606,12 @@ class EmulatorServer implements Emulator {
     }
     return { status: 404, headers: {}, body: { error: `No control route ${method} ${path}` } };
   }
+}
+
+/** A 404 as a server that keeps to the document's error list (400 only) answers it. */
+function asBadRequest(error: ApiError): ApiError {
+  const text = (error.body as { error?: string }).error ?? '';
+  return badRequest(text.replace(/^NOT_FOUND: /, ''));
 }
 
 function validateQuery(operation: Operation, query: URLSearchParams): URLSearchParams {

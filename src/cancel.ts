@@ -54,7 +54,12 @@ export function onSignals(): Cancellation {
 }
 
 export class CancelledError extends Error {
-  constructor(signal: string, what: string) {
+  constructor(
+    signal: string,
+    what: string,
+    /** No try of the request it stopped can have been carried out: the change was never made. */
+    readonly nothingCarriedOut = false,
+  ) {
     super(`The step was cancelled (${signal}) before ${what}; the post step finishes or undoes what it began.`);
     this.name = 'CancelledError';
   }

@@ -14,8 +14,6 @@ export type Intent =
       nameIsGenerated: boolean;
       /** With local-secret, the suffix of the key ID the step made, which the API echoes as keySuffix. */
       localSuffix?: string;
-      /** The last 4 characters of the authenticating key ID, to notice changed credentials. */
-      authSuffix: string;
       revokeOnExit: boolean;
       sentAt: number;
     }
@@ -33,6 +31,8 @@ export type Intent =
       source: string;
       /** The entry's description: the post step removes the entry only while it still carries it. */
       description: string;
+      /** The description carries the step's nonce; without it an entry found after a lost answer proves nothing. */
+      descriptionIsMark: boolean;
       removeOnExit: boolean;
       sentAt: number;
     }
@@ -73,9 +73,23 @@ export interface JournalRecord {
   ambiguous: boolean;
   refused: boolean;
   finished: boolean;
+  /** The last 4 characters of the key ID the main step authenticated with, to notice changed credentials. */
+  authSuffix?: string;
 }
 
-const NAMES = { intent: 'intent', created: 'created', ambiguous: 'ambiguous', refused: 'refused', finished: 'finished' } as const;
+const NAMES = {
+  intent: 'intent',
+  created: 'created',
+  ambiguous: 'ambiguous',
+  refused: 'refused',
+  finished: 'finished',
+  auth: 'auth',
+} as const;
+
+/** Which key the main step authenticated with (its last 4 characters, never the secret), for the post step. */
+export function recordCredentials(keyId: string): void {
+  core.saveState(NAMES.auth, keyId.slice(-4));
+}
 
 /** The journal in the step's saved state. */
 export const stateJournal: Journal = {
@@ -101,5 +115,6 @@ export function readJournal(): JournalRecord {
     ambiguous: core.getState(NAMES.ambiguous) === 'true',
     refused: core.getState(NAMES.refused) === 'true',
     finished: core.getState(NAMES.finished) === 'true',
+    authSuffix: core.getState(NAMES.auth) || undefined,
   };
 }

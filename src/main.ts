@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import { connect } from './api/connect.js';
 import { CancelledError, onSignals } from './cancel.js';
 import { ignoredInputs, readSettings } from './inputs/index.js';
-import { stateJournal } from './journal.js';
+import { recordCredentials, stateJournal } from './journal.js';
 import { info } from './log.js';
 import { runOperation } from './operations/index.js';
 import { fail, publish } from './outputs.js';
@@ -18,6 +18,7 @@ export async function runMain(): Promise<void> {
     const settings = await readSettings(now);
     for (const name of ignoredInputs(settings.operation))
       core.warning(`Input '${name}' is not used by ${settings.operation}; it is ignored.`);
+    recordCredentials(settings.common.credentials.keyId);
     const result = await runOperation(settings, {
       client: await connect(settings.common, cancellation),
       journal: stateJournal,

@@ -9,6 +9,7 @@ import { finishServiceStart } from './operations/start-service.js';
 import { finishService } from './operations/create-service.js';
 import { finishPrivateEndpoint } from './operations/create-private-endpoint.js';
 import { finishReverseEndpoint } from './operations/create-reverse-private-endpoint.js';
+import { checkSameCredentials } from './operations/same-credentials.js';
 import { maskSuppliedSecrets } from './secrets.js';
 
 const OPERATION = {
@@ -49,6 +50,7 @@ export async function runPost(): Promise<void> {
 
 async function finish(intent: Intent, record: JournalRecord): Promise<void> {
   const common = readCommon(OPERATION[intent.kind]);
+  checkSameCredentials(intent, record, common.credentials.keyId);
   const context = {
     client: await connect(common),
     organizationId: common.organizationId,
@@ -57,7 +59,7 @@ async function finish(intent: Intent, record: JournalRecord): Promise<void> {
   };
   switch (intent.kind) {
     case 'key':
-      return finishKey(intent, record, context, common.credentials.keyId);
+      return finishKey(intent, record, context);
     case 'reverse-endpoint':
       return finishReverseEndpoint(intent, record, context);
     case 'private-endpoint':

@@ -44,6 +44,8 @@ export interface ServiceOptions {
   bareSingleAddresses?: boolean;
   /** A created service's /ping answers "not ready" this many times once it is running, then `Ok.` (default 1). */
   pingFailures?: number;
+  /** Delete only a `stopped` service, refusing others with 400, as the document's text says (default: the live 409's states). */
+  documentOnly?: boolean;
   /** A DELETE of a service in a state the API deletes is still answered 409 this many times (default 0), as the vendor's provider reports. */
   deleteConflicts?: number;
 }
@@ -312,6 +314,10 @@ export class Services implements Resource {
 
   private delete({ params }: Context) {
     const record = this.get(params.serviceId);
+    // The document's own words: the service "must be in stopped state", and 400 is its only error.
+    if (this.options.documentOnly && record.state !== 'stopped') {
+      throw badRequest(`Service must be in stopped state to be deleted. Current state: '${record.state}'`);
+    }
     const conflict = !DELETABLE.includes(record.state) || record.conflictsLeft > 0;
     if (DELETABLE.includes(record.state) && record.conflictsLeft > 0) record.conflictsLeft -= 1;
     if (conflict) {

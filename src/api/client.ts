@@ -112,8 +112,10 @@ export class ApiClient {
     { body, onAmbiguous, check }: { body?: unknown; onAmbiguous?: AmbiguousHandler<T>; check?: ResultCheck<T> } = {},
   ): Promise<ApiResponse<T>> {
     const { maxAttempts, log } = this.config;
+    // Whether an earlier try of this request may have been carried out, for a cancellation to tell.
+    let triedMaybe = false;
     for (let attempt = 1; ;) {
-      await this.paced(method, path);
+      await this.paced(method, path, !triedMaybe);
       const outcome = await this.send(method, path, body);
       let failure = outcome.failure;
       if (outcome.response?.ok) {
@@ -127,6 +129,7 @@ export class ApiClient {
         this.pacer.refused(failure.headers);
         continue;
       }
+      triedMaybe ||= mayHaveCommitted(failure);
       const error = this.errorOf(method, path, failure, outcome.text, attempt);
       if (failure.final || !isTransient(failure)) throw error;
       // A POST is never re-sent blindly; another change only when its caller says it must not be.
@@ -148,18 +151,18 @@ export class ApiClient {
   }
 
   /** Waits for the rate-limit window when it is known to be used up; refuses to start once cancelled. */
-  private async paced(method: Method, path: string): Promise<void> {
-    this.stopIfCancelled(method, path);
+  private async paced(method: Method, path: string, nothingSent: boolean): Promise<void> {
+    this.stopIfCancelled(method, path, nothingSent);
     const wait = this.pacer.delay();
     if (wait === 0) return;
     this.config.log(`Rate limit reached; waiting ${(wait / 1000).toFixed(1)} s before ${method} ${path}.`);
     await this.sleep(wait);
-    this.stopIfCancelled(method, path);
+    this.stopIfCancelled(method, path, nothingSent);
   }
 
-  private stopIfCancelled(method: Method, path: string): void {
+  private stopIfCancelled(method: Method, path: string, nothingSent: boolean): void {
     const signal = this.config.cancellation?.cancelled;
-    if (signal) throw new CancelledError(signal, `${method} ${path} was sent`);
+    if (signal) throw new CancelledError(signal, `${method} ${path} was sent`, nothingSent);
   }
 
   private async send(method: Method, path: string, body: unknown): Promise<Attempt> {

@@ -16,6 +16,8 @@ export interface AllowRunnerIpSettings {
   lookupUrls: URL[];
   /** The entry's description, which marks it as this step's. */
   description: string;
+  /** The description is the generated mark, whose nonce proves the entry this step's; one the user chose proves nothing. */
+  descriptionIsMark: boolean;
   removeOnExit: boolean;
 }
 
@@ -28,7 +30,7 @@ export function readAllowRunnerIp(common: CommonSettings): AllowRunnerIpSettings
     serviceId: readService(),
     ...(source === undefined ? {} : { source: source.includes('/') ? source : `${source}/32` }),
     lookupUrls: readLookupUrls(),
-    description: readInput('description') ?? stepMark(),
+    ...describe(readInput('description')),
     removeOnExit: readBoolean('remove-on-exit', true),
   };
 }
@@ -41,3 +43,5 @@ export function readLookupUrls(): URL[] {
 function parseLookupUrl(text: string): URL {
   return parseSecureUrl('ip-lookup-urls', text, URLS_ACCEPTED, 'has');
 }
+
+const describe = (given: string | undefined) => ({ description: given ?? stepMark(), descriptionIsMark: given === undefined });

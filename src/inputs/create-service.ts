@@ -1,3 +1,4 @@
+import { isUuid } from '../uuid.js';
 import { requestSchemas } from '../api/request-schemas.js';
 import type { IpAccessListEntry, ResourceTag, ServicePostRequest } from '../api/types.js';
 import { readLookupUrls } from './allow-runner-ip.js';
@@ -186,7 +187,7 @@ function checkNumber(rule: NumberRule, input: string, value: number, given: unkn
 }
 
 function checkUuid(input: string, text: string): string {
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text)) {
+  if (!isUuid(text)) {
     throw new InputError(input, `is ${quote(text)}, not a UUID`, 'the UUID of a backup of a service in the same region');
   }
   return text.toLowerCase();

@@ -22,9 +22,18 @@ async function readList(
 /** A listed source as a CIDR block: the API may list `a.b.c.d/32` as the bare address. */
 const asBlock = (source: string | undefined): string => (source?.includes('/') ? source : `${source ?? ''}/32`);
 
-/** The listed entry for `source` itself, however the API spells a single address. */
-const sameEntry = (list: IpAccessListEntry[], source: string): IpAccessListEntry | undefined =>
-  list.find((entry) => asBlock(entry.source) === asBlock(source));
+/**
+ * The listed entry for `source` itself, however the API spells a single address; of several (an
+ * API that takes a source twice), the one with `description`.
+ */
+function sameEntry(list: IpAccessListEntry[], source: string, description: string): IpAccessListEntry | undefined {
+  const same = list.filter((entry) => asBlock(entry.source) === asBlock(source));
+  return same.find((entry) => entry.description === description) ?? same[0];
+}
+
+/** Names an entry the step cannot prove its own, with how to remove it: the text of a failure. */
+const unprovable = (intent: EntryIntent, why: string) =>
+  `${why}: the IP access list of service ${intent.serviceId} holds ${intent.source} described ${JSON.stringify(intent.description)}, a description you chose, which carries no nonce, so the entry may be another job's. It was left in place; if it is this step's, remove it in the ClickHouse Cloud console (the service's Settings > Security) or leave description empty so the step marks its entries.`;
 
 /** The entry of the list that already lets `source` in (the same block or a larger one), if any. */
 function coveringEntry(list: IpAccessListEntry[], source: string): IpAccessListEntry | undefined {
@@ -51,6 +60,7 @@ export async function allowRunnerIp(settings: AllowRunnerIpSettings, { client, j
       serviceId: settings.serviceId,
       source,
       description: settings.description,
+      descriptionIsMark: settings.descriptionIsMark,
       removeOnExit: settings.removeOnExit,
       sentAt: Date.now(),
     };
@@ -64,7 +74,9 @@ export async function allowRunnerIp(settings: AllowRunnerIpSettings, { client, j
       (onAmbiguous) => client.patch<Service>(path, { ipAccessList: { add: [entry] } }, onAmbiguous),
       async () => {
         const service = await readList(client, path);
-        return sameEntry(service.result.ipAccessList, source)?.description === settings.description ? service : 'retry';
+        if (sameEntry(service.result.ipAccessList, source, settings.description)?.description !== settings.description) return 'retry';
+        if (!settings.descriptionIsMark) throw new Error(unprovable(intent, 'The add may have been carried out although no answer came'));
+        return service;
       },
       () => source,
     ));
@@ -100,7 +112,7 @@ export async function finishIpEntry(
 ): Promise<void> {
   if (record.finished && !intent.removeOnExit) return;
   const path = servicePath(organizationId, intent.serviceId);
-  const entry = sameEntry((await readList(client, path)).result.ipAccessList, intent.source);
+  const entry = sameEntry((await readList(client, path)).result.ipAccessList, intent.source, intent.description);
   if (!entry) {
     if (record.created)
       warn(
@@ -114,6 +126,8 @@ export async function finishIpEntry(
     );
     return;
   }
+  // Without an answer to its add, only the step's nonce proves the entry its own.
+  if (!record.created && !intent.descriptionIsMark) throw new Error(unprovable(intent, 'The main step did not read the answer to its add'));
   // Removed by the source as the API lists it, which may be the bare address.
   await client.patch<Service>(path, { ipAccessList: { remove: [{ source: entry.source }] } });
   log(`Removed ${intent.source} from the IP access list of service ${intent.serviceId}.`);

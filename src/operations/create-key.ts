@@ -11,7 +11,7 @@ import type { OperationResult } from './result.js';
 import { idProblem } from '../uuid.js';
 
 export async function createKey(settings: CreateKeySettings, { client, journal, log, warn }: OperationContext): Promise<OperationResult> {
-  const { organizationId, credentials } = settings.common;
+  const { organizationId } = settings.common;
   const assignedRoleIds = settings.assignedRoles && (await resolveAssignedRoles(client, organizationId, settings.assignedRoles));
   const local = settings.localSecret ? generateLocalKey() : undefined;
   const body = {
@@ -36,7 +36,6 @@ export async function createKey(settings: CreateKeySettings, { client, journal, 
       name: recovery.name,
       nameIsGenerated: recovery.nameIsGenerated,
       ...(recovery.localSuffix === undefined ? {} : { localSuffix: recovery.localSuffix }),
-      authSuffix: credentials.keyId.slice(-4),
       revokeOnExit: settings.revokeOnExit,
       sentAt: recovery.sentAt,
     },

@@ -6,6 +6,7 @@ import { FAILED_STATUSES, type ReversePrivateEndpointSettings } from '../inputs/
 import type { Intent, JournalRecord } from '../journal.js';
 import type { OperationContext, PostContext } from './context.js';
 import { deleteReverseEndpointIfPresent } from './delete-reverse-private-endpoint.js';
+import { listEndpoints } from './reverse-endpoint-list.js';
 import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 import { waitForReady } from './wait-for-ready.js';
@@ -117,7 +118,8 @@ async function createMarked(
   const { response, ambiguous } = await recordedCreate<ReversePrivateEndpoint>(
     journal,
     intent,
-    (onAmbiguous) => client.post<ReversePrivateEndpoint>(listPath, request, onAmbiguous, (made) => idProblem(ENDPOINT, [made.id])),
+    (onAmbiguous) =>
+      client.post<ReversePrivateEndpoint>(listPath, request, onAmbiguous, (made) => idProblem('reverse private endpoint', [made.id])),
     recover,
     (result) => (hasUuid(result) ? result.id : undefined),
   );
@@ -141,18 +143,6 @@ async function createMarked(
 
 function hasUuid(endpoint: ReversePrivateEndpoint | undefined): endpoint is ReversePrivateEndpoint & { id: string } {
   return typeof endpoint?.id === 'string' && isUuid(endpoint.id);
-}
-
-const ENDPOINT = 'reverse private endpoint';
-
-/** The service's endpoints; one whose ID is not a UUID makes the answer unreadable, never skipped. */
-function listEndpoints(client: ApiClient, organizationId: string, serviceId: string) {
-  return client.list<ReversePrivateEndpoint>(reversePrivateEndpointsPath(organizationId, serviceId), (listed) =>
-    idProblem(
-      ENDPOINT,
-      listed.map((endpoint) => endpoint.id),
-    ),
-  );
 }
 
 /** The service's endpoints whose description carries the step's mark: provably the step's. */

@@ -11,10 +11,10 @@ import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 import { deleteServices, howToDeleteService } from './service-deletion.js';
 import { waitUntilServing } from './service-readiness.js';
-import { markTags, servicesTagged } from './service-tags.js';
+import { listServices, markTags, servicesTagged } from './service-tags.js';
+import { idProblem, isUuid } from '../uuid.js';
 
 type ServiceIntent = Extract<Intent, { kind: 'service' }>;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The user the API creates every service with; the password it answers is this user's. */
 const USERNAME = 'default';
 
@@ -60,7 +60,7 @@ function serviceRecovery(
 async function existing(client: ApiClient, settings: CreateServiceSettings): Promise<ApiResponse<Service> | undefined> {
   const { organizationId } = settings.common;
   const { name } = settings.request;
-  const same = (await client.list<Service>(servicesPath(organizationId))).result.filter((service) => service.name === name && service.id);
+  const same = (await listServices(client, servicesPath(organizationId))).result.filter((service) => service.name === name && service.id);
   if (same.length === 0) return undefined;
   const ids = same.map((service) => service.id).join(', ');
   if (settings.ifExists === 'fail' || same.length > 1) {
@@ -106,17 +106,18 @@ export async function createService(settings: CreateServiceSettings, { client, j
           servicesPath(organizationId),
           { ...settings.request, ipAccessList },
           onAmbiguous,
+          // An ID not of the document's form makes the answer unreadable: the service is found by its tags.
+          (result) => idProblem('service', [result.service?.id]),
         );
         mask(answer.result.password);
         return answer;
       },
       serviceRecovery(client, organizationId, settings.mark, log),
-      // Only an ID of the document's form goes into a path; without one the post step finds the service by its tags.
-      (result) => (result?.service?.id && UUID.test(result.service.id) ? result.service.id : undefined),
+      (result) => result?.service?.id,
     );
     response = created.response;
     const answered = created.response.result.service;
-    if (!answered?.id || !UUID.test(answered.id)) {
+    if (!answered?.id || !isUuid(answered.id)) {
       throw new Error(
         `The API answered the service creation without a service ID (request id ${response.requestId ?? 'unknown'}); the post step finds the service by its tags and deletes it.`,
       );

@@ -2,6 +2,7 @@ import type { ApiClient, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { keyPath } from '../api/paths.js';
 import type { DeleteKeySettings } from '../inputs/delete-key.js';
+import { isGone } from './gone.js';
 import { listKeys } from './list-keys.js';
 import type { OperationResult } from './result.js';
 
@@ -18,20 +19,10 @@ export async function deleteKeyIfPresent(
   try {
     return { response: await client.delete(keyPath(organizationId, keyUuid)), wasGone: false };
   } catch (error) {
-    if (!(error instanceof ApiError) || !(await isGone(client, organizationId, keyUuid, error))) throw error;
+    const keyIds = async () => (await listKeys(client, organizationId)).result.map((key) => key.id);
+    if (!(error instanceof ApiError) || !(await isGone(error, keyUuid, keyIds))) throw error;
     return { response: { httpStatus: error.status, requestId: error.requestId, result: undefined }, wasGone: error.attempts === 1 };
   }
-}
-
-/**
- * Whether a failed DELETE failed because the key does not exist. The live API answers 404; the
- * document lists only 400 for errors, so a 400 is settled by looking at the organization's keys.
- */
-async function isGone(client: ApiClient, organizationId: string, keyUuid: string, error: ApiError): Promise<boolean> {
-  if (error.status === 404) return true;
-  if (error.status !== 400) return false;
-  const listed = await listKeys(client, organizationId);
-  return !listed.result.some((key) => key.id === keyUuid);
 }
 
 export async function deleteKey(settings: DeleteKeySettings, client: ApiClient): Promise<OperationResult> {

@@ -2,10 +2,12 @@ import type { ApiClient, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { reversePrivateEndpointPath } from '../api/paths.js';
 import type { DeleteReversePrivateEndpointSettings } from '../inputs/delete-reverse-private-endpoint.js';
+import { isGone } from './gone.js';
+import { listEndpoints } from './reverse-endpoint-list.js';
 import type { OperationResult } from './result.js';
 
 /**
- * Deletes a reverse private endpoint; one already gone (404) counts as deleted, since the caller's
+ * Deletes a reverse private endpoint; one already gone (404, or a 400 for an ID no longer listed) counts as deleted, since the caller's
  * goal, no such endpoint, holds. Shared by the operation and the post step. `wasGone` says it was
  * gone before this step: a 404 after a try whose answer was lost means that try deleted it.
  */
@@ -18,7 +20,8 @@ export async function deleteReverseEndpointIfPresent(
   try {
     return { response: await client.delete(reversePrivateEndpointPath(organizationId, serviceId, id)), wasGone: false };
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    const listed = async () => (await listEndpoints(client, organizationId, serviceId)).result.map((endpoint) => endpoint.id);
+    if (!(error instanceof ApiError) || !(await isGone(error, id, listed))) throw error;
     return { response: { httpStatus: error.status, requestId: error.requestId, result: undefined }, wasGone: error.attempts === 1 };
   }
 }

@@ -1,18 +1,19 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
-import { ApiError } from '../api/errors.js';
-import { servicePath } from '../api/paths.js';
+import { servicePath, servicesPath } from '../api/paths.js';
 import type { Service } from '../api/types.js';
 import type { DeleteServiceSettings } from '../inputs/delete-service.js';
 import type { OperationResult } from './result.js';
 import { deleteServices, howToDeleteService } from './service-deletion.js';
-import { isManaged } from './service-tags.js';
+import { isGone } from './gone.js';
+import { isManaged, listServices } from './service-tags.js';
 
-/** The service, or undefined when it is already gone (404). */
-async function readService(client: ApiClient, path: string): Promise<ApiResponse<Service> | undefined> {
+/** The service, or undefined when it is already gone (404, or a 400 for an ID no longer listed). */
+async function readService(client: ApiClient, organizationId: string, id: string): Promise<ApiResponse<Service> | undefined> {
   try {
-    return await client.get<Service>(path);
+    return await client.get<Service>(servicePath(organizationId, id));
   } catch (error) {
-    if (error instanceof ApiError && error.status === 404) return undefined;
+    const listedIds = async () => (await listServices(client, servicesPath(organizationId))).result.map((service) => service.id);
+    if (await isGone(error, id, listedIds)) return undefined;
     throw error;
   }
 }
@@ -28,7 +29,7 @@ export async function deleteService(
 ): Promise<OperationResult> {
   const { organizationId } = settings.common;
   const id = settings.serviceId;
-  const read = await readService(client, servicePath(organizationId, id));
+  const read = await readService(client, organizationId, id);
   if (read && !isManaged(read.result)) {
     throw new Error(
       `Service ${read.result.name ?? ''} (${id}) does not carry the tag managed-by=clickhouse-cloud-action, so this action did not make it; it was read and not changed. Delete it in the ClickHouse Cloud console if it should go.`,

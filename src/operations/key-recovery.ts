@@ -118,19 +118,8 @@ export async function settleCopies(context: KeyRecoveryContext, keep: string): P
  * without reading the answer: deleted when provably the step's, otherwise named in the failure.
  * Throws when a key may be left alive.
  */
-export async function finishKey(
-  intent: KeyIntent,
-  record: JournalRecord,
-  context: PostContext,
-  authenticatingKeyId: string,
-): Promise<void> {
+export async function finishKey(intent: KeyIntent, record: JournalRecord, context: PostContext): Promise<void> {
   try {
-    // Variables exported by a later step reach this one too; a different key here would be a surprise to the user.
-    if (authenticatingKeyId.slice(-4) !== intent.authSuffix) {
-      throw new Error(
-        `the credentials now in effect are not the key the main step authenticated with (…${intent.authSuffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY`,
-      );
-    }
     await revokeAndSweep(intent, record, context);
   } catch (error) {
     throw new Error(mayBeAlive(intent, record, error instanceof Error ? error.message : String(error)), { cause: error });

@@ -1,5 +1,6 @@
 import type { AmbiguousHandler, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
+import { CancelledError } from '../cancel.js';
 import type { Intent, Journal } from '../journal.js';
 
 interface RecordedCreate<T> {
@@ -8,6 +9,8 @@ interface RecordedCreate<T> {
   ambiguous: boolean;
 }
 
+/** Cancelled before any try that could have been carried out: the change was never made. */
+const neverSent = (error: unknown): boolean => error instanceof CancelledError && error.nothingCarriedOut;
 /** An answer that refuses the request outright: the API did not carry it out. */
 const refusedOutright = (error: unknown): error is ApiError => error instanceof ApiError && !error.maybeCarriedOut;
 
@@ -39,6 +42,7 @@ export async function recordedCreate<T>(
       if (error.maybeCarriedOut) journal.ambiguous();
       else journal.refused();
     }
+    if (!ambiguous && neverSent(error)) journal.refused();
     throw error;
   }
   const id = idOf(response.result);
@@ -62,7 +66,7 @@ export async function recordedChange<T>(
   try {
     response = await send();
   } catch (error) {
-    if (refusedOutright(error) && error.attempts === 1) journal.refused();
+    if ((refusedOutright(error) && error.attempts === 1) || neverSent(error)) journal.refused();
     throw error;
   }
   journal.created(id);

@@ -1,9 +1,11 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { intervals } from '../intervals.js';
-import { servicePath, serviceStatePath } from '../api/paths.js';
+import { servicePath, servicesPath, serviceStatePath } from '../api/paths.js';
 import type { Service } from '../api/types.js';
 import { formatDuration } from '../inputs/duration.js';
+import { isGone } from './gone.js';
+import { listServices } from './service-tags.js';
 
 /** The states the live API deletes in (its 409 lists them); any other must be stopped first. */
 const DELETABLE = ['provisioning', 'starting', 'awaking', 'idle', 'stopped', 'degraded', 'failed'];
@@ -86,11 +88,12 @@ export async function deleteServices(
 async function advance(client: ApiClient, organizationId: string, progress: Progress, log: (line: string) => void): Promise<void> {
   const path = servicePath(organizationId, progress.id);
   const label = progress.name ? `Service ${progress.name} (${progress.id})` : `Service ${progress.id}`;
+  const listedIds = async () => (await listServices(client, servicesPath(organizationId))).result.map((service) => service.id);
   let service: Service;
   try {
     service = (await client.get<Service>(path)).result;
   } catch (error) {
-    if (!(error instanceof ApiError && error.status === 404)) throw error;
+    if (!(await isGone(error, progress.id, listedIds))) throw error;
     progress.done = { id: progress.id, name: progress.name, wasGone: progress.state === undefined };
     log(`${label} is gone.`);
     return;
@@ -108,14 +111,34 @@ async function advance(client: ApiClient, organizationId: string, progress: Prog
       progress.done = { id: progress.id, name: progress.name, response, wasGone: false };
       log(`${label}: deletion accepted.`);
     } catch (error) {
+      if (await isGone(error, progress.id, listedIds)) {
+        progress.done = { id: progress.id, name: progress.name, wasGone: false };
+        log(`${label} is gone.`);
+        return;
+      }
+      const refused = error instanceof ApiError && (error.status === 409 || error.status === 400);
+      // The document says a service "must be in stopped state"; a server that holds to it refuses the
+      // other states the live API deletes in, so the step stops it and deletes it once stopped.
+      if (refused && state !== 'stopped' && !progress.stopSent) return stop(client, organizationId, progress, label, state, log);
       if (!(error instanceof ApiError && error.status === 409)) throw error;
       if (progress.conflicts++ === 0)
         log(`${label}: the API refused the deletion for now (409); retrying every ${intervals.deleteConflictRetryMs / 1000} s.`);
       progress.nextAt = Date.now() + intervals.deleteConflictRetryMs;
     }
   } else if (state !== 'stopping' && !progress.stopSent) {
-    await client.patch<Service>(serviceStatePath(organizationId, progress.id), { command: 'stop' });
-    progress.stopSent = true;
-    log(`${label}: sent stop, since the API deletes no service that is ${state}.`);
+    await stop(client, organizationId, progress, label, state, log);
   }
+}
+
+async function stop(
+  client: ApiClient,
+  organizationId: string,
+  progress: Progress,
+  label: string,
+  state: string,
+  log: (line: string) => void,
+): Promise<void> {
+  await client.patch<Service>(serviceStatePath(organizationId, progress.id), { command: 'stop' });
+  progress.stopSent = true;
+  log(`${label}: sent stop, since the API deletes no service that is ${state}.`);
 }

@@ -2,6 +2,7 @@ import type { ApiClient, ApiResponse } from '../api/client.js';
 import { servicesPath } from '../api/paths.js';
 import type { ResourceTag, Service } from '../api/types.js';
 import { MANAGED_BY, MARK_KEY } from '../inputs/create-service.js';
+import { idProblem } from '../uuid.js';
 
 const carries = (service: Service, tag: ResourceTag) => (service.tags ?? []).some((t) => t.key === tag.key && t.value === tag.value);
 
@@ -18,6 +19,16 @@ export const markTags = (mark: string): ResourceTag[] => [MANAGED_BY, { key: MAR
  */
 export async function servicesTagged(client: ApiClient, organizationId: string, tags: ResourceTag[]): Promise<ApiResponse<Service[]>> {
   const query = tags.map((tag) => `filter=${encodeURIComponent(`tag:${tag.key}=${tag.value ?? ''}`)}`).join('&');
-  const listed = await client.list<Service>(`${servicesPath(organizationId)}?${query}`);
+  const listed = await listServices(client, `${servicesPath(organizationId)}?${query}`);
   return { ...listed, result: listed.result.filter((service) => service.id && tags.every((tag) => carries(service, tag))) };
+}
+
+/** A list of services; one whose ID is not a UUID makes the answer unreadable, never skipped. */
+export function listServices(client: ApiClient, path: string): Promise<ApiResponse<Service[]>> {
+  return client.list<Service>(path, (listed) =>
+    idProblem(
+      'service',
+      listed.map((service) => service.id),
+    ),
+  );
 }

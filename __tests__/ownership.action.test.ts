@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 
 const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const intentName = (state: Record<string, string>) => (JSON.parse(state.intent ?? '{}') as { name?: string }).name;
@@ -89,18 +89,23 @@ describe('keys the post step cannot look for', () => {
 });
 
 describe('IDs in answers', () => {
-  let garble = 0;
+  /** How many more answers of each create get `..` for the ID they name. */
+  const garble: Record<string, number> = {};
   const emulator = useEmulator({
+    serviceTransitionPolls: 1,
     laterApi: (operation, result) => {
-      if (operation !== 'POST /v1/organizations/{organizationId}/keys' || garble === 0) return result;
-      garble -= 1;
-      const answer = result as { key: { id: string } };
-      return { ...answer, key: { ...answer.key, id: '..' } };
+      if (!garble[operation]) return result;
+      garble[operation] -= 1;
+      if (operation.endsWith('/keys')) return { ...(result as object), key: { ...(result as { key: object }).key, id: '..' } };
+      if (operation.endsWith('/services'))
+        return { ...(result as object), service: { ...(result as { service: object }).service, id: '..' } };
+      return { ...(result as object), id: '..' };
     },
   });
+  const noDotPaths = () => apiRequests(emulator()).filter((request) => request.path.includes('..'));
 
-  test('a create answered with an ID that is not a UUID is an unreadable answer: found by name, never put into a path', async () => {
-    garble = 1;
+  test('a key created with an ID that is not a UUID is an unreadable answer: found by name, never put into a path', async () => {
+    garble['POST /v1/organizations/{organizationId}/keys'] = 1;
     const inputs = stepInputs(emulator(), { operation: 'create-key' });
     const main = await runStep(inputs);
     expect(main.exitCode).toBe(0);
@@ -108,12 +113,50 @@ describe('IDs in answers', () => {
     expect(main.outputs.id).toMatch(/^[0-9a-f-]{36}$/);
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    const paths = apiRequests(emulator()).map((request) => request.path);
-    expect(paths.filter((path) => path.includes('..') || !path.includes('/keys'))).toEqual([]);
+    expect(noDotPaths()).toEqual([]);
     expect(
       emulator()
         .keys()
         .filter((key) => key.name === main.outputs.name),
+    ).toEqual([]);
+  });
+
+  test('a service created with an ID that is not a UUID is found by its tags, given a new password, and deleted by the post step', async () => {
+    garble['POST /v1/organizations/{organizationId}/services'] = 1;
+    const inputs = stepInputs(emulator(), {
+      operation: 'create-service',
+      provider: 'aws',
+      region: 'us-east-1',
+      'ip-access-list': '34.120.17.5',
+    });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toMatch(/a service ID that is not a UUID \("\.\."\)/);
+    expect(main.outputs.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(apiRequests(emulator()).filter((r) => r.path.endsWith('/password'))).toHaveLength(1);
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(noDotPaths()).toEqual([]);
+    expect(
+      emulator()
+        .services()
+        .filter((service) => service.name === main.outputs.name && service.state !== 'terminating'),
+    ).toEqual([]);
+  });
+
+  test('a reverse endpoint created with an ID that is not a UUID is found by its mark, and deleted by the post step of a cancelled job', async () => {
+    garble['POST /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints'] = 1;
+    const inputs = reverseEndpointInputs(emulator(), { 'if-exists': 'create', description: 'bad id answer' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toMatch(/a reverse private endpoint ID that is not a UUID \("\.\."\)/);
+    const post = await runStep(inputs, { state: { ...main.state, finished: '' } });
+    expect(post.exitCode).toBe(0);
+    expect(noDotPaths()).toEqual([]);
+    expect(
+      emulator()
+        .reversePrivateEndpoints()
+        .filter((endpoint) => endpoint.id === main.outputs.id),
     ).toEqual([]);
   });
 });
