@@ -9,6 +9,9 @@ import { lstatSync, readFileSync } from 'node:fs';
 import { ACTION_VERSION } from '../src/version.js';
 
 const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+/** `git status --porcelain` with its leading columns kept. */
+const status = (...paths: string[]): string =>
+  execFileSync('git', ['status', '--porcelain', '--', ...paths], { encoding: 'utf8' }).trimEnd();
 
 function fail(why: string): never {
   console.error(`release: ${why}`);
@@ -21,7 +24,7 @@ const push = flags.includes('--push');
 const tag = `v${version}`;
 const major = `v${version.split('.')[0]}`;
 
-const changes = git('status', '--porcelain');
+const changes = status();
 if (changes !== '') fail(`the working tree has uncommitted changes:\n${changes}`);
 if (git('rev-parse', '--abbrev-ref', 'HEAD') !== 'main') fail('releases are cut from main');
 if (git('tag', '--list', tag) !== '') fail(`${tag} exists already`);
@@ -41,7 +44,7 @@ try {
 } catch {
   fail('npm run build failed (dist/ may be left half-built: git checkout -- dist && git clean -fd dist)');
 }
-const stale = git('status', '--porcelain', '--', 'dist');
+const stale = status('dist');
 if (stale !== '') fail(`dist/ is not the build of src/; the rebuilt dist/ is in the tree, commit it first:\n${stale}`);
 
 git('tag', '-a', tag, '-m', `${tag}`);
