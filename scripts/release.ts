@@ -5,10 +5,13 @@
  * given `--push`: the tags are checked locally first, as the actions people trust do.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { lstatSync, readFileSync } from 'node:fs';
 import { ACTION_VERSION } from '../src/version.js';
 
 const git = (...args: string[]): string => execFileSync('git', args, { encoding: 'utf8' }).trim();
+/** `git status --porcelain` with its leading columns kept. */
+const status = (...paths: string[]): string =>
+  execFileSync('git', ['status', '--porcelain', '--', ...paths], { encoding: 'utf8' }).trimEnd();
 
 function fail(why: string): never {
   console.error(`release: ${why}`);
@@ -21,7 +24,8 @@ const push = flags.includes('--push');
 const tag = `v${version}`;
 const major = `v${version.split('.')[0]}`;
 
-if (git('status', '--porcelain') !== '') fail('the working tree has uncommitted changes');
+const changes = status();
+if (changes !== '') fail(`the working tree has uncommitted changes:\n${changes}`);
 if (git('rev-parse', '--abbrev-ref', 'HEAD') !== 'main') fail('releases are cut from main');
 if (git('tag', '--list', tag) !== '') fail(`${tag} exists already`);
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -31,8 +35,17 @@ if (pkg.version !== version || ACTION_VERSION !== version) {
 if (!new RegExp(`^## \\[${version.replace(/\./g, '\\.')}\\]`, 'm').test(readFileSync('CHANGELOG.md', 'utf8'))) {
   fail(`CHANGELOG.md has no "## [${version}]" section; move the Unreleased entries under it`);
 }
-execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
-if (git('status', '--porcelain', '--', 'dist') !== '') fail('dist/ is not the build of src/: commit the rebuilt dist/ first');
+// webpack resolves symlinks: a linked node_modules puts other paths, and so other chunk names, in dist/.
+if (lstatSync('node_modules', { throwIfNoEntry: false })?.isSymbolicLink()) {
+  fail('node_modules is a symbolic link, so the build would not match dist/; run npm ci in this clone first');
+}
+try {
+  execFileSync('npm', ['run', '-s', 'build'], { stdio: 'inherit' });
+} catch {
+  fail('npm run build failed (dist/ may be left half-built: git checkout -- dist && git clean -fd dist)');
+}
+const stale = status('dist');
+if (stale !== '') fail(`dist/ is not the build of src/; the rebuilt dist/ is in the tree, commit it first:\n${stale}`);
 
 git('tag', '-a', tag, '-m', `${tag}`);
 git('tag', '-f', '-a', major, '-m', `${major} -> ${tag}`);
