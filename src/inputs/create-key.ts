@@ -1,10 +1,10 @@
-import type { ApiKeyPostRequest, IpAccessListEntry, KeyRole, KeyState } from '../api/types.js';
+import type { ApiKeyPostRequest, KeyRole, KeyState } from '../api/types.js';
 import { requestSchemas } from '../api/request-schemas.js';
 import { checkBody, pick } from './body.js';
 import type { CommonSettings } from './common.js';
 import { parseExpiry } from './duration.js';
 import { InputError, quote } from './errors.js';
-import { checkIpAccessList, parseIpAccessList } from './ip-access-list.js';
+import { pickIpAccessList } from './ip-access-list.js';
 import { defaultKeyName } from './key-name.js';
 import { readBoolean, readInput, splitList } from './read.js';
 
@@ -91,14 +91,7 @@ export function readCreateKey(common: CommonSettings, bodyInput: Record<string, 
     (value) => value as KeyState,
     (): KeyState => 'enabled',
   );
-  const ipAccessList = pick<IpAccessListEntry[] | undefined>(
-    'ip-access-list',
-    body,
-    'ipAccessList',
-    (text) => parseIpAccessList('ip-access-list', text),
-    (value) => checkIpAccessList('body.ipAccessList', value as IpAccessListEntry[]),
-    () => undefined,
-  );
+  const ipAccessList = pickIpAccessList(body);
 
   const revokeOnExit = readBoolean('revoke-on-exit', true);
   const exportEnv = readBoolean('export-env', false);

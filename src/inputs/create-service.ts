@@ -6,7 +6,7 @@ import { checkBody, pick } from './body.js';
 import type { CommonSettings } from './common.js';
 import { parseDuration } from './duration.js';
 import { InputError, quote } from './errors.js';
-import { checkIpAccessList, parseIpAccessList } from './ip-access-list.js';
+import { pickIpAccessList } from './ip-access-list.js';
 import { defaultServiceName, nonce, serviceMark } from './key-name.js';
 import { readBoolean, readInput, splitList } from './read.js';
 
@@ -137,14 +137,7 @@ export function readCreateService(common: CommonSettings, bodyInput: Record<stri
       `at most ${MAX_TAGS - 2} (the API takes ${MAX_TAGS}; the step adds 2 of its own)`,
     );
   }
-  const ipAccessList = pick<IpAccessListEntry[] | undefined>(
-    'ip-access-list',
-    body,
-    'ipAccessList',
-    (text) => parseIpAccessList('ip-access-list', text),
-    (value) => checkIpAccessList('body.ipAccessList', value as IpAccessListEntry[]),
-    () => undefined,
-  );
+  const ipAccessList = pickIpAccessList(body);
   const ifExists = (readInput('if-exists') ?? 'fail').toLowerCase();
   if (!(IF_EXISTS as readonly string[]).includes(ifExists)) {
     throw new InputError(

@@ -2,6 +2,7 @@ import ipaddr from 'ipaddr.js';
 import { schemaProblems } from '../api/body-schema.js';
 import { requestSchemas } from '../api/request-schemas.js';
 import type { IpAccessListEntry } from '../api/types.js';
+import { pick } from './body.js';
 import { InputError, quote } from './errors.js';
 import { splitList } from './read.js';
 
@@ -69,4 +70,16 @@ export function normaliseSource(input: string, source: string): string {
   // Four plain decimals only: ipaddr.isValid also takes legacy forms such as `127.1` or `0x7f.0.0.1`.
   if (!ipaddr.IPv4.isValidFourPartDecimal(source)) throw new InputError(input, `has ${shown}, which is not an IPv4 address`, ACCEPTED);
   return ipaddr.IPv4.parse(source).toString();
+}
+
+/** The `ip-access-list` input, else `body.ipAccessList`, else none (the API's default). */
+export function pickIpAccessList(body: Record<string, unknown>): IpAccessListEntry[] | undefined {
+  return pick<IpAccessListEntry[] | undefined>(
+    'ip-access-list',
+    body,
+    'ipAccessList',
+    (text) => parseIpAccessList('ip-access-list', text),
+    (value) => checkIpAccessList('body.ipAccessList', value as IpAccessListEntry[]),
+    () => undefined,
+  );
 }
