@@ -18,6 +18,8 @@ interface Scenario {
 }
 
 const HOUR = 3_600_000;
+/** The tag create-service puts on every service it makes: the one proof delete-service and prune-services accept. */
+const MANAGED = { key: 'managed-by', value: 'clickhouse-cloud-action' };
 
 const scenarios: Scenario[] = [
   {
@@ -134,6 +136,23 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    title: 'delete-service in a later job: a service kept past its job (delete-on-exit: false) is stopped and deleted',
+    inputs: (emulator) => ({
+      operation: 'delete-service',
+      service: emulator.seedService({ name: 'gha-kept-for-review', tags: [MANAGED], state: 'running' }),
+    }),
+  },
+  {
+    title:
+      "prune-services: sweeps services killed runners left (two tagged: one stale, one fresh; a colleague's untagged one is never considered)",
+    inputs: (emulator) => {
+      emulator.seedService({ name: 'gha-killed-run', tags: [MANAGED], createdAt: new Date(Date.now() - 30 * HOUR).toISOString() });
+      emulator.seedService({ name: 'gha-running-job', tags: [MANAGED], createdAt: new Date(Date.now() - HOUR).toISOString() });
+      emulator.seedService({ name: 'gha-colleague', createdAt: new Date(Date.now() - 30 * HOUR).toISOString() });
+      return { operation: 'prune-services' };
+    },
+  },
+  {
     title: 'create-reverse-private-endpoint with a field of another type: fails before any request',
     inputs: (emulator) => ({
       operation: 'create-reverse-private-endpoint',
@@ -182,7 +201,7 @@ try {
   const left = emulator.keys().map((key) => key.name);
   console.log(`Keys left in the emulator: ${left.join(', ')} (every key made above was revoked or pruned)`);
   const services = emulator.services().map((service) => `${service.name} (${service.state})`);
-  console.log(`Services in the emulator: ${services.join(', ')} (the one create-service made is being deleted)`);
+  console.log(`Services in the emulator: ${services.join(', ')} (those the action made are being deleted)`);
   console.log(`Requests the emulator served: ${emulator.requests.length}; wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
 } finally {
   await emulator.close();
