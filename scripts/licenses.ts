@@ -5,20 +5,22 @@
  * Run by `npm run build`.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 
 const packageDirs = new Set<string>();
-for (const map of readdirSync(dist).filter((file) => file.endsWith('.js.map'))) {
+for (const map of readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((file) => file.endsWith('.js.map'))) {
   const { sources } = JSON.parse(readFileSync(join(dist, map), 'utf8')) as { sources: string[] };
   for (const source of sources) {
-    // The innermost node_modules/<package> of a path such as ../node_modules/a/node_modules/@b/c/lib/x.js,
-    // relative to dist/ (a symlinked node_modules appears under its real path, e.g. ../../../work/main/…)
-    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(source);
-    if (match?.[1]) packageDirs.add(join(dist, match[1]));
+    // A source is relative to its map, and names the package where the bundler found it: through a
+    // symlinked node_modules (a worktree sharing another's) that is the link's target, not root/node_modules.
+    const path = resolve(dist, dirname(map), source);
+    // The innermost node_modules/<package> of a path such as /x/node_modules/a/node_modules/@b/c/lib/x.js
+    const match = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(path);
+    if (match?.[1]) packageDirs.add(match[1]);
   }
 }
 

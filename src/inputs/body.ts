@@ -15,7 +15,8 @@ export async function readBodyInput(): Promise<Record<string, unknown>> {
   try {
     value = JSON.parse(text);
   } catch {
-    const { parse } = await import('yaml');
+    // Left to node by the bundler, so the bundle loads dist/yaml.js only here (yaml.ts says why).
+    const { parse } = await import(/* webpackIgnore: true */ './yaml.js');
     try {
       value = parse(text);
     } catch (error) {
