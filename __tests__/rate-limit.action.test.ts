@@ -56,3 +56,17 @@ describe('the rate limit', () => {
     expect(apiRequests(emulator()).length).toBeLessThanOrEqual(3);
   });
 });
+
+describe('a main step that used the window up', () => {
+  // One request per window: the main step's create leaves it used up, as in a crowded matrix.
+  const spent = useEmulator({ rateLimit: { limit: 1, windowMs: 3000 } });
+
+  test('its post step waits for the next window instead of earning a 429', async () => {
+    const inputs = stepInputs(spent(), { operation: 'create-key' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(0);
+    const post = await runStep(inputs, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(apiRequests(spent()).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 200', 'DELETE 200']);
+  });
+});

@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
+import type { ApiClient } from './api/client.js';
 import { connect } from './api/connect.js';
+import { saveHandover } from './api/handover.js';
 import { CancelledError, onSignals } from './cancel.js';
 import { ignoredInputs, readSettings } from './inputs/index.js';
 import { recordCredentials, stateJournal } from './journal.js';
@@ -13,14 +15,16 @@ export async function runMain(): Promise<void> {
   maskSuppliedSecrets();
   const cancellation = onSignals();
   const operation = core.getInput('operation').trim();
+  let client: ApiClient | undefined;
   try {
     const now = Date.now();
     const settings = await readSettings(now);
     for (const name of ignoredInputs(settings.operation))
       core.warning(`Input '${name}' is not used by ${settings.operation}; it is ignored.`);
     recordCredentials(settings.common.credentials.keyId);
+    client = await connect(settings.common, cancellation);
     const result = await runOperation(settings, {
-      client: await connect(settings.common, cancellation),
+      client,
       journal: stateJournal,
       now,
       log: info,
@@ -32,6 +36,9 @@ export async function runMain(): Promise<void> {
     stateJournal.finished();
   } catch (error) {
     await fail(operation, error);
+  } finally {
+    // Whatever the outcome: the post step then waits for a window this step found used up instead of earning a 429.
+    saveHandover(client?.rateLimitHandover());
   }
 }
 

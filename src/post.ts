@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { connect } from './api/connect.js';
+import { readHandover } from './api/handover.js';
 import { readCommon } from './inputs/common.js';
 import { type Intent, type JournalRecord, readJournal } from './journal.js';
 import { info } from './log.js';
@@ -52,7 +53,7 @@ async function finish(intent: Intent, record: JournalRecord): Promise<void> {
   const common = readCommon(OPERATION[intent.kind]);
   checkSameCredentials(intent, record, common.credentials.keyId);
   const context = {
-    client: await connect(common),
+    client: await connect(common, undefined, readHandover()),
     organizationId: common.organizationId,
     log: info,
     warn: (line: string) => core.warning(line),
