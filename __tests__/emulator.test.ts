@@ -114,7 +114,7 @@ describe('API keys', () => {
     const e = await start();
     const reply = await createKey(e, body);
     expect(reply.status).toBe(400);
-    expect(reply.json).toEqual({ status: 400, error: expect.stringMatching(/^BAD_REQUEST: /) });
+    expect(reply.json).toEqual({ status: 400, error: expect.stringMatching(/^BAD_REQUEST: /), requestId: expect.any(String) });
     expect(reply.json.error).toContain(message);
     expect(e.keys()).toHaveLength(1);
   });
@@ -229,7 +229,7 @@ describe('API keys', () => {
     ] as const) {
       const reply = await call(e, method, path, { auth: developer, body });
       expect([method, path, reply.status]).toEqual([method, path, 403]);
-      expect(reply.json).toEqual({ status: 403, error: expect.stringMatching(/^FORBIDDEN: /) });
+      expect(reply.json).toEqual({ status: 403, error: expect.stringMatching(/^FORBIDDEN: /), requestId: expect.any(String) });
     }
     expect((await call(e, 'GET', orgPath(e), { auth: developer })).status).toBe(200);
     expect((await call(e, 'GET', rpePath(e), { auth: developer })).status).toBe(200);
@@ -245,6 +245,7 @@ describe('API keys', () => {
     expect(self.json).toEqual({
       status: 400,
       error: 'BAD_REQUEST: Only a key not used to authenticate the active request can be deleted',
+      requestId: expect.stringMatching(UUID_V4),
     });
     const other = e.seedKey({ name: 'other', roles: ['admin'] });
     const deleted = await call(e, 'DELETE', `${orgPath(e)}/keys/${e.adminKey.id}`, { auth: other });
@@ -310,7 +311,11 @@ describe('routing and parameters', () => {
     const e = await start();
     const badKey = await call(e, 'GET', `${orgPath(e)}/keys/not-a-uuid`);
     expect(badKey.status).toBe(400);
-    expect(badKey.json).toEqual({ status: 400, error: "BAD_REQUEST: path parameter 'keyId' must be a valid uuid" });
+    expect(badKey.json).toEqual({
+      status: 400,
+      error: "BAD_REQUEST: path parameter 'keyId' must be a valid uuid",
+      requestId: expect.any(String),
+    });
     const badOrg = await call(e, 'GET', '/v1/organizations/urn:uuid:00000000-0000-4000-8000-000000000000');
     expect(badOrg.status).toBe(400);
     expect(badOrg.json.error).toContain("'organizationId'");
@@ -330,7 +335,7 @@ describe('routing and parameters', () => {
     ]) {
       const reply = await call(e, 'GET', path);
       expect([path, reply.status]).toEqual([path, 404]);
-      expect(reply.json).toEqual({ status: 404, error: expect.stringMatching(/^NOT_FOUND: /) });
+      expect(reply.json).toEqual({ status: 404, error: expect.stringMatching(/^NOT_FOUND: /), requestId: expect.any(String) });
     }
     const wrongMethod = await call(e, 'PUT', `${orgPath(e)}/keys`, { body: {} });
     expect(wrongMethod.status).toBe(405);

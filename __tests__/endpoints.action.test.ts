@@ -60,6 +60,9 @@ describe('create-private-endpoint', () => {
     expect(main.exitCode).toBe(0);
     expect(apiRequests(emulator()).map((r) => r.method)).toEqual(['GET']);
     expect(main.outputs).toMatchObject({ id, 'endpoint-id': id, created: 'false', 'cloud-provider': 'aws', region: 'us-east-1' });
+    // Nothing is made up: the service's answer is the result, and the API gave no description.
+    expect(main.outputs.description).toBe('');
+    expect((JSON.parse(main.outputs.result ?? '{}') as { id?: string }).id).toBe(emulator().serviceId);
     expect(post.exitCode).toBe(0);
     // A re-run of the same workflow succeeds the same way.
     expect((await runStep(step)).outputs.created).toBe('false');

@@ -62,12 +62,12 @@ describe('a server that keeps to the document: unknown IDs are 400, only a stopp
   const emulator = useEmulator({ documentOnly: true, serviceTransitionPolls: 1 });
   const missing = '0b8c7c1e-1111-4222-8333-444455556666';
 
-  test('delete-service of an idle service: refused with 400, stopped, then deleted', async () => {
+  test('delete-service of an idle service: stopped first, as the document asks, then deleted', async () => {
     const id = emulator().seedService({ name: 'gha-idle', tags: [MANAGED], state: 'idle' });
     const step = await runStep(stepInputs(emulator(), { operation: 'delete-service', service: id }));
     expect(step.exitCode).toBe(0);
     const changes = apiRequests(emulator()).filter((r) => r.method !== 'GET');
-    expect(changes.map((r) => `${r.method} ${r.status}`)).toEqual(['DELETE 400', 'PATCH 200', 'DELETE 200']);
+    expect(changes.map((r) => `${r.method} ${r.status}`)).toEqual(['PATCH 200', 'DELETE 200']);
     expect(emulator().service(id).state).toBe('terminating');
   });
 

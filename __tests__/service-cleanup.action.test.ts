@@ -38,6 +38,7 @@ describe('delete-service', () => {
     expect(step.exitCode).toBe(0);
     expect(step.stdout).toContain(`::warning::Service ${missing} was already gone; nothing to delete.`);
     expect(step.outputs['http-status']).toBe('404');
+    expect(step.outputs['request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 });
 
@@ -59,7 +60,7 @@ describe('prune-services', () => {
     expect(step.exitCode).toBe(0);
     expect(JSON.parse(step.outputs.deleted ?? '').sort()).toEqual([s.oldTagged, s.oldStopped].sort());
     expect(step.outputs.count).toBe('2');
-    expect(apiRequests(emulator())[0]?.query).toBe('filter=tag%3Amanaged-by%3Dclickhouse-cloud-action');
+    expect(apiRequests(emulator())[0]?.query).toBe('filter=tag:managed-by=clickhouse-cloud-action');
     // The stopped one is deleted before the running one has stopped.
     expect(changes().map((r) => `${r.method} ${r.path.split('/').slice(-2).join('/')}`)).toEqual([
       `PATCH ${s.oldTagged}/state`,

@@ -1,5 +1,5 @@
 /** What every resource of the emulator shares: errors as the API sends them, handlers, and value checks. */
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import ipaddr from 'ipaddr.js';
 import type { components } from '../src/api/schema.js';
@@ -19,7 +19,9 @@ export class ApiError extends Error {
 }
 
 export const codeOf = (status: number) => (STATUS_CODES[status] ?? 'ERROR').toUpperCase().replace(/\W+/g, '_');
-export const apiError = (status: number, message: string) => new ApiError(status, { status, error: `${codeOf(status)}: ${message}` });
+// The document's 400 body carries the request's ID; every error the emulator makes does, so a client can quote it.
+export const apiError = (status: number, message: string) =>
+  new ApiError(status, { status, error: `${codeOf(status)}: ${message}`, requestId: randomUUID() });
 export const badRequest = (message: string) => apiError(400, message);
 export const notFound = (message: string) => apiError(404, message);
 

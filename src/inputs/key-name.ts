@@ -64,11 +64,7 @@ const MAX_SERVICE_NAME = 50;
 export function defaultServiceName(stepNonce: string): string {
   let repo = 'local';
   try {
-    repo =
-      context.repo.repo
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, '-')
-        .replace(/^-+/, '') || 'local';
+    repo = context.repo.repo || 'local';
   } catch {
     // Outside a workflow there is no repository; the name still carries the nonce.
   }

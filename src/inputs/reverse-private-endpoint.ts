@@ -22,28 +22,31 @@ interface FieldRule {
 }
 
 const ARN_PARTITION = 'arn:aws(?:-[a-z]+)*';
-/** Each type's own fields, and the shapes users most often get wrong. */
+/**
+ * Each type's own fields, and the shapes users most often get wrong (a bare ID where a name is
+ * due, another type's value); the parts inside are the cloud's to judge, not refused here.
+ */
 const TYPE_FIELDS: Record<ReversePrivateEndpointType, FieldRule[]> = {
   VPC_ENDPOINT_SERVICE: [
     {
       field: 'vpcEndpointServiceName',
-      form: 'com.amazonaws.vpce.<region>.vpce-svc-<17 hex digits>, e.g. com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-      pattern: /^com\.amazonaws\.vpce\.[a-z]{2}(?:-[a-z]+)+-\d\.vpce-svc-[0-9a-f]{8,17}$/,
+      form: 'com.amazonaws.vpce.<region>.vpce-svc-<id>, e.g. com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+      pattern: /^com\.amazonaws\.vpce\.[a-z0-9-]+\.vpce-svc-[0-9a-z]+$/,
     },
   ],
   VPC_RESOURCE: [
-    { field: 'vpcResourceConfigurationId', form: 'rcfg-<hex digits>, e.g. rcfg-0123456789abcdef0', pattern: /^rcfg-[0-9a-f]{8,17}$/ },
+    { field: 'vpcResourceConfigurationId', form: 'rcfg-<hex digits>, e.g. rcfg-0123456789abcdef0', pattern: /^rcfg-[0-9a-z]+$/ },
     {
       field: 'vpcResourceShareArn',
       form: 'arn:aws:ram:<region>:<12-digit account>:resource-share/<id>',
-      pattern: new RegExp(`^${ARN_PARTITION}:ram:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:resource-share/[A-Za-z0-9-]+$`),
+      pattern: new RegExp(`^${ARN_PARTITION}:ram:[a-z0-9-]+:\\d{12}:resource-share/[A-Za-z0-9-]+$`),
     },
   ],
   MSK_MULTI_VPC: [
     {
       field: 'mskClusterArn',
       form: 'arn:aws:kafka:<region>:<12-digit account>:cluster/<name>/<uuid>',
-      pattern: new RegExp(`^${ARN_PARTITION}:kafka:[a-z]{2}(?:-[a-z]+)+-\\d:\\d{12}:cluster/[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)?$`),
+      pattern: new RegExp(`^${ARN_PARTITION}:kafka:[a-z0-9-]+:\\d{12}:cluster/[A-Za-z0-9-]+(?:/[A-Za-z0-9-]+)?$`),
     },
     { field: 'mskAuthentication', form: 'SASL_IAM or SASL_SCRAM', pattern: /^(?:SASL_IAM|SASL_SCRAM)$/ },
   ],
@@ -51,7 +54,8 @@ const TYPE_FIELDS: Record<ReversePrivateEndpointType, FieldRule[]> = {
     {
       field: 'gcpServiceAttachment',
       form: 'projects/<project>/regions/<region>/serviceAttachments/<name>, e.g. projects/my-project/regions/us-central1/serviceAttachments/my-service',
-      pattern: /^projects\/[a-z][-a-z0-9.:]*[a-z0-9]\/regions\/[a-z]+(?:-[a-z]+)+\d+\/serviceAttachments\/[a-z](?:[-a-z0-9]*[a-z0-9])?$/,
+      // The document's form, each part one path segment: GCP's own naming rules are its to enforce.
+      pattern: /^projects\/[^/\s]+\/regions\/[^/\s]+\/serviceAttachments\/[^/\s]+$/,
     },
   ],
 };
@@ -106,7 +110,7 @@ export function readReversePrivateEndpoint(common: CommonSettings, bodyInput: Re
     body,
     'description',
     (text) => checkDescription('description', text, mark),
-    (value) => checkDescription('body.description', value as string, mark),
+    (value) => checkDescription('description', value as string, mark),
     () => {
       throw new InputError('description', 'is required but empty', descriptionForm(mark));
     },

@@ -11,13 +11,13 @@ import type { OperationResult } from './result.js';
 /** The service as read for its endpoints: an answer without the list cannot say whether one is attached. */
 const readService = (client: OperationContext['client'], path: string) => client.get<Service>(path, ['privateEndpointIds']);
 
-/** The endpoint as the service's answer shows it attached (the service lists IDs only). */
-function attachedEndpoint(
-  service: ApiResponse<Service>,
-  request: PrivateEndpointSettings['request'],
-): ApiResponse<InstancePrivateEndpoint> {
+/**
+ * The endpoint as the service's answer shows it attached: the service lists IDs only, so its
+ * cloud and region are known and its description is not (nothing is made up).
+ */
+function attachedEndpoint(service: ApiResponse<Service>, id: string): ApiResponse<InstancePrivateEndpoint> {
   const { provider, region } = service.result;
-  return { httpStatus: service.httpStatus, requestId: service.requestId, result: { ...request, cloudProvider: provider, region } };
+  return { httpStatus: service.httpStatus, requestId: service.requestId, result: { id, cloudProvider: provider, region } };
 }
 
 /**
@@ -43,19 +43,22 @@ export async function createPrivateEndpoint(
           // Not attached when the step began, so an ID listed after an unanswered POST is the step's.
           async () => {
             const service = await readService(client, path);
-            return service.result.privateEndpointIds?.includes(settings.request.id) ? attachedEndpoint(service, settings.request) : 'retry';
+            return service.result.privateEndpointIds?.includes(settings.request.id)
+              ? attachedEndpoint(service, settings.request.id)
+              : 'retry';
           },
           () => settings.request.id,
         )
       ).response
-    : attachedEndpoint(before, settings.request);
+    : attachedEndpoint(before, settings.request.id);
   const endpoint = response.result ?? {};
   const id = endpoint.id ?? settings.request.id;
   const empty = { description: '', 'cloud-provider': '', region: '' };
   const where = `(${endpoint.cloudProvider ?? '?'} ${endpoint.region ?? '?'})`;
   return {
     operation: 'create-private-endpoint',
-    response,
+    // Nothing sent: the read of the service is the answer that produced the final state.
+    response: created ? response : before,
     outputs: { ...empty, ...fieldOutputs(endpoint), id, 'endpoint-id': id, created: String(created) },
     secrets: [],
     message: created

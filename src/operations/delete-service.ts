@@ -1,4 +1,5 @@
 import type { ApiClient, ApiResponse } from '../api/client.js';
+import type { ApiError } from '../api/errors.js';
 import { servicePath, servicesPath } from '../api/paths.js';
 import type { Service } from '../api/types.js';
 import type { DeleteServiceSettings } from '../inputs/delete-service.js';
@@ -7,14 +8,19 @@ import { deleteServices, howToDeleteService } from './service-deletion.js';
 import { isGone } from './gone.js';
 import { isManaged, listServices } from './service-tags.js';
 
-/** The service, or undefined when it is already gone (404, or a 400 for an ID no longer listed). */
-async function readService(client: ApiClient, organizationId: string, id: string): Promise<ApiResponse<Service> | undefined> {
+/** The service, or the answer that says it is already gone (404, or a 400 for an ID no longer listed). */
+async function readService(
+  client: ApiClient,
+  organizationId: string,
+  id: string,
+): Promise<{ found: ApiResponse<Service> } | { gone: ApiResponse<undefined> }> {
   try {
-    return await client.get<Service>(servicePath(organizationId, id));
+    return { found: await client.get<Service>(servicePath(organizationId, id)) };
   } catch (error) {
     const listedIds = async () => (await listServices(client, servicesPath(organizationId))).result.map((service) => service.id);
-    if (await isGone(error, id, listedIds)) return undefined;
-    throw error;
+    if (!(await isGone(error, id, listedIds))) throw error;
+    const { status, requestId } = error as ApiError;
+    return { gone: { httpStatus: status, requestId, result: undefined } };
   }
 }
 
@@ -29,7 +35,8 @@ export async function deleteService(
 ): Promise<OperationResult> {
   const { organizationId } = settings.common;
   const id = settings.serviceId;
-  const read = await readService(client, organizationId, id);
+  const answer = await readService(client, organizationId, id);
+  const read = 'found' in answer ? answer.found : undefined;
   if (read && !isManaged(read.result)) {
     throw new Error(
       `Service ${read.result.name ?? ''} (${id}) does not carry the tag managed-by=clickhouse-cloud-action, so this action did not make it; it was read and not changed. Delete it in the ClickHouse Cloud console if it should go.`,
@@ -42,7 +49,9 @@ export async function deleteService(
   if (failure) throw new Error(`Could not delete service ${failure.name ?? ''} (${id}): ${failure.reason}. ${howToDeleteService(id)}.`);
   const done = outcome?.deleted[0];
   const gone = !done || done.wasGone;
-  const response = done?.response ?? { httpStatus: read ? read.httpStatus : 404, requestId: read?.requestId, result: undefined };
+  const response =
+    done?.response ??
+    ('gone' in answer ? answer.gone : { httpStatus: answer.found.httpStatus, requestId: answer.found.requestId, result: undefined });
   return {
     operation: 'delete-service',
     // The API's DELETE answers no `result`; whatever a server sends, the output stays empty.

@@ -7,8 +7,8 @@ import { formatDuration } from '../inputs/duration.js';
 import { isGone } from './gone.js';
 import { listServices } from './service-tags.js';
 
-/** The states the live API deletes in (its 409 lists them); any other must be stopped first. */
-const DELETABLE = ['provisioning', 'starting', 'awaking', 'idle', 'stopped', 'degraded', 'failed'];
+/** The states the live API deletes in (its 409 lists them): tried when a service will not stop. */
+const LIVE_DELETABLE = ['provisioning', 'starting', 'awaking', 'idle', 'degraded', 'failed'];
 /** Already on its way out: nothing more to send. */
 const GOING = ['terminating', 'terminated', 'softdeleting', 'softdeleted'];
 
@@ -105,28 +105,47 @@ async function advance(client: ApiClient, organizationId: string, progress: Prog
   progress.nextAt = Date.now() + intervals.pollMs;
   if (GOING.includes(state)) {
     progress.done = { id: progress.id, name: progress.name, wasGone: false };
-  } else if (DELETABLE.includes(state)) {
+  } else if (state === 'stopping') {
+    // On its way to stopped: the next look deletes it.
+  } else if (state !== 'stopped' && !progress.stopSent) {
+    // The document: a service "must be in stopped state" to be deleted. A stop the API refuses
+    // (some states stop no further) leaves the DELETE to try, which the live API takes in them.
     try {
-      const response = await client.delete(path);
-      progress.done = { id: progress.id, name: progress.name, response, wasGone: false };
-      log(`${label}: deletion accepted.`);
+      await stop(client, organizationId, progress, label, state, log);
     } catch (error) {
-      if (await isGone(error, progress.id, listedIds)) {
-        progress.done = { id: progress.id, name: progress.name, wasGone: false };
-        log(`${label} is gone.`);
-        return;
-      }
-      const refused = error instanceof ApiError && (error.status === 409 || error.status === 400);
-      // The document says a service "must be in stopped state"; a server that holds to it refuses the
-      // other states the live API deletes in, so the step stops it and deletes it once stopped.
-      if (refused && state !== 'stopped' && !progress.stopSent) return stop(client, organizationId, progress, label, state, log);
-      if (!(error instanceof ApiError && error.status === 409)) throw error;
-      if (progress.conflicts++ === 0)
-        log(`${label}: the API refused the deletion for now (409); retrying every ${intervals.deleteConflictRetryMs / 1000} s.`);
-      progress.nextAt = Date.now() + intervals.deleteConflictRetryMs;
+      if (!(error instanceof ApiError && error.status >= 400 && error.status < 500)) throw error;
+      progress.stopSent = true;
+      await remove(client, organizationId, progress, label, listedIds, log);
     }
-  } else if (state !== 'stopping' && !progress.stopSent) {
-    await stop(client, organizationId, progress, label, state, log);
+  } else if (state === 'stopped' || LIVE_DELETABLE.includes(state)) {
+    await remove(client, organizationId, progress, label, listedIds, log);
+  }
+}
+
+/** The DELETE: a refusal (409, or a strict server's 400 while not stopped) is tried again later. */
+async function remove(
+  client: ApiClient,
+  organizationId: string,
+  progress: Progress,
+  label: string,
+  listedIds: () => Promise<Array<string | undefined>>,
+  log: (line: string) => void,
+): Promise<void> {
+  try {
+    const response = await client.delete(servicePath(organizationId, progress.id));
+    progress.done = { id: progress.id, name: progress.name, response, wasGone: false };
+    log(`${label}: deletion accepted.`);
+  } catch (error) {
+    if (await isGone(error, progress.id, listedIds)) {
+      progress.done = { id: progress.id, name: progress.name, wasGone: false };
+      log(`${label} is gone.`);
+      return;
+    }
+    const refusedForNow = error instanceof ApiError && (error.status === 409 || (error.status === 400 && progress.state !== 'stopped'));
+    if (!refusedForNow) throw error;
+    if (progress.conflicts++ === 0)
+      log(`${label}: the API refused the deletion for now (${error.status}); retrying every ${intervals.deleteConflictRetryMs / 1000} s.`);
+    progress.nextAt = Date.now() + intervals.deleteConflictRetryMs;
   }
 }
 
@@ -140,5 +159,5 @@ async function stop(
 ): Promise<void> {
   await client.patch<Service>(serviceStatePath(organizationId, progress.id), { command: 'stop' });
   progress.stopSent = true;
-  log(`${label}: sent stop, since the API deletes no service that is ${state}.`);
+  log(`${label}: sent stop, since the API deletes only a stopped service (it is ${state}).`);
 }

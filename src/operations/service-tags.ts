@@ -18,7 +18,15 @@ export const markTags = (mark: string): ResourceTag[] => [MANAGED_BY, { key: MAR
  * otherwise hand over services that are not the action's.
  */
 export async function servicesTagged(client: ApiClient, organizationId: string, tags: ResourceTag[]): Promise<ApiResponse<Service[]>> {
-  const query = tags.map((tag) => `filter=${encodeURIComponent(`tag:${tag.key}=${tag.value ?? ''}`)}`).join('&');
+  // `:` and `=` are legal in a query value; sent as the document writes them (filter=tag:K=V).
+  const query = tags
+    .map(
+      (tag) =>
+        `filter=${encodeURIComponent(`tag:${tag.key}=${tag.value ?? ''}`)
+          .replace(/%3A/gi, ':')
+          .replace(/%3D/gi, '=')}`,
+    )
+    .join('&');
   const listed = await listServices(client, `${servicesPath(organizationId)}?${query}`);
   return { ...listed, result: listed.result.filter((service) => service.id && tags.every((tag) => carries(service, tag))) };
 }
