@@ -51,6 +51,19 @@ describe('create-reverse-private-endpoint inputs', () => {
     expect(settings.mark).toMatch(/^gha \S+ run \d+-\d+ [a-z0-9]{8}$/);
   });
 
+  test.each([
+    [
+      'vpc-endpoint-service-name',
+      { type: 'VPC_ENDPOINT_SERVICE', 'vpc-endpoint-service-name': 'com.amazonaws.vpce.il-central-1.vpce-svc-abc123' },
+    ],
+    [
+      'gcp-service-attachment',
+      { type: 'GCP_PSC_SERVICE_ATTACHMENT', 'gcp-service-attachment': 'projects/p/regions/r/serviceAttachments/s' },
+    ],
+  ])("%s: the document's shape is enough; the cloud judges the names inside it", async (_input, inputs) => {
+    await expect(rpe(inputs)).resolves.toBeDefined();
+  });
+
   test('the body can carry the fields, the inputs override them', async () => {
     const settings = await rpe({
       description: '',
