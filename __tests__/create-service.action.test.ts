@@ -190,6 +190,13 @@ describe('create-service', () => {
     ['ip-access-list', { 'ip-access-list': '10.0.0.0/33' }],
     ['delete-on-exit', { 'delete-on-exit': 'sometimes' }],
     ['body', { body: '{"nmae": "x"}' }],
+    ['idle-timeout-minutes', { 'idle-timeout-minutes': '3' }],
+    ['num-replicas', { 'num-replicas': '1e1' }],
+    ['body', { body: '{"minReplicas": 2}' }],
+    ['body', { body: '{"minReplicas": 2, "maxReplicas": 3, "numReplicas": 1}' }],
+    ['body', { body: '{"minReplicas": 2.5, "maxReplicas": 3}' }],
+    ['body', { body: '{"minTotalMemoryGb": 30}' }],
+    ['ip-lookup-urls', { 'ip-access-list': '', 'ip-lookup-urls': ',' }],
   ])('bad %s %j fails naming it, with no request', async (input, bad) => {
     const main = await runStep(serviceInputs(emulator(), bad));
     expect(main.exitCode).toBe(1);

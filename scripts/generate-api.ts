@@ -11,7 +11,7 @@ const docPath = new URL('../src/api/clickhouse-cloud-openapi.json', import.meta.
 const outPath = new URL('../src/api/request-schemas.ts', import.meta.url);
 const doc = JSON.parse(readFileSync(docPath, 'utf8')) as Json;
 const schemas = (doc.components as Json).schemas as Record<string, Json>;
-const KEPT = ['type', 'format', 'nullable', 'enum', 'properties', 'items', 'required'];
+const KEPT = ['type', 'format', 'nullable', 'enum', 'properties', 'items', 'required', 'minimum', 'maximum', 'multipleOf', 'maxItems'];
 
 function reduce(schema: Json): Json {
   if (typeof schema.$ref === 'string') return reduce(schemas[schema.$ref.split('/').pop() as string] as Json);

@@ -13,6 +13,10 @@ export interface BodySchema {
   readonly properties?: Readonly<Record<string, BodySchema>>;
   readonly items?: BodySchema;
   readonly required?: readonly string[];
+  readonly minimum?: number;
+  readonly maximum?: number;
+  readonly multipleOf?: number;
+  readonly maxItems?: number;
 }
 
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:[Zz]|[+-]\d{2}:\d{2})$/;
@@ -28,12 +32,13 @@ export function schemaProblems(schema: BodySchema, value: unknown, path: string)
       return objectProblems(schema, value, path);
     case 'array':
       if (!Array.isArray(value)) return [`${path} must be a list`];
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) return [`${path} may hold at most ${schema.maxItems} items`];
       return value.flatMap((item, i) => (schema.items ? schemaProblems(schema.items, item, `${path}[${i}]`) : []));
     case 'string':
       return stringProblems(schema, value, path);
     case 'number':
     case 'integer':
-      return typeof value === 'number' ? [] : [`${path} must be a number`];
+      return numberProblems(schema, value, path);
     case 'boolean':
       return typeof value === 'boolean' ? [] : [`${path} must be true or false`];
     default:
@@ -55,6 +60,15 @@ function objectProblems(schema: BodySchema, value: unknown, path: string): strin
     if (!(key in value)) problems.push(`${path}.${key} is required`);
   }
   return problems;
+}
+
+function numberProblems(schema: BodySchema, value: unknown, path: string): string[] {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return [`${path} must be a number`];
+  if (schema.type === 'integer' && !Number.isInteger(value)) return [`${path} must be a whole number`];
+  if (schema.minimum !== undefined && value < schema.minimum) return [`${path} must be at least ${schema.minimum}`];
+  if (schema.maximum !== undefined && value > schema.maximum) return [`${path} must be at most ${schema.maximum}`];
+  if (schema.multipleOf !== undefined && value % schema.multipleOf !== 0) return [`${path} must be a multiple of ${schema.multipleOf}`];
+  return [];
 }
 
 function stringProblems(schema: BodySchema, value: unknown, path: string): string[] {

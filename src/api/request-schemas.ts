@@ -141,10 +141,16 @@ export const requestSchemas = {
         }
       },
       "minTotalMemoryGb": {
-        "type": "number"
+        "type": "number",
+        "minimum": 24,
+        "maximum": 1068,
+        "multipleOf": 12
       },
       "maxTotalMemoryGb": {
-        "type": "number"
+        "type": "number",
+        "minimum": 24,
+        "maximum": 1068,
+        "multipleOf": 12
       },
       "autoscalingMode": {
         "type": "string",
@@ -154,19 +160,31 @@ export const requestSchemas = {
         ]
       },
       "minReplicaMemoryGb": {
-        "type": "number"
+        "type": "number",
+        "minimum": 8,
+        "maximum": 356,
+        "multipleOf": 4
       },
       "maxReplicaMemoryGb": {
-        "type": "number"
+        "type": "number",
+        "minimum": 8,
+        "maximum": 356,
+        "multipleOf": 4
       },
       "numReplicas": {
-        "type": "integer"
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 20
       },
       "minReplicas": {
-        "type": "integer"
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 20
       },
       "maxReplicas": {
-        "type": "integer"
+        "type": "integer",
+        "minimum": 1,
+        "maximum": 20
       },
       "idleScaling": {
         "type": "boolean"
@@ -263,7 +281,8 @@ export const requestSchemas = {
           "required": [
             "key"
           ]
-        }
+        },
+        "maxItems": 50
       },
       "enableCoreDumps": {
         "type": "boolean"

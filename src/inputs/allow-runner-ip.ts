@@ -1,6 +1,7 @@
 import { type CommonSettings, parseSecureUrl, readService } from './common.js';
 import { normaliseSource } from './ip-access-list.js';
 import { stepMark } from './key-name.js';
+import { InputError } from './errors.js';
 import { readBoolean, readInput, splitList } from './read.js';
 
 const DEFAULT_LOOKUP_URLS = ['https://checkip.amazonaws.com', 'https://api.ipify.org', 'https://ipv4.icanhazip.com'];
@@ -37,7 +38,9 @@ export function readAllowRunnerIp(common: CommonSettings): AllowRunnerIpSettings
 
 /** `ip-lookup-urls`, also read by create-service for its default `ip-access-list`. */
 export function readLookupUrls(): URL[] {
-  return splitList(readInput('ip-lookup-urls') ?? DEFAULT_LOOKUP_URLS.join('\n')).map(parseLookupUrl);
+  const urls = splitList(readInput('ip-lookup-urls') ?? DEFAULT_LOOKUP_URLS.join('\n'));
+  if (urls.length === 0) throw new InputError('ip-lookup-urls', 'is a list with no URL', URLS_ACCEPTED);
+  return urls.map(parseLookupUrl);
 }
 
 function parseLookupUrl(text: string): URL {

@@ -48,7 +48,7 @@ interface NumberRule {
   accepted: string;
 }
 
-// The document's bounds (which the bundle's schema check does not read), so a bad size fails here.
+// The document's bounds, checked on the input's text with the words its error needs.
 const NUMBERS: NumberRule[] = [
   { input: 'min-replica-memory-gb', field: 'minReplicaMemoryGb', min: 8, max: 356, step: 4, accepted: 'a multiple of 4 from 8 to 356' },
   { input: 'max-replica-memory-gb', field: 'maxReplicaMemoryGb', min: 8, max: 356, step: 4, accepted: 'a multiple of 4 from 8 to 356' },
@@ -56,10 +56,11 @@ const NUMBERS: NumberRule[] = [
   {
     input: 'idle-timeout-minutes',
     field: 'idleTimeoutMinutes',
-    min: 1,
+    // "Must be >= 5 minutes" (the document).
+    min: 5,
     max: Number.MAX_SAFE_INTEGER,
     step: 1,
-    accepted: 'a whole number of minutes',
+    accepted: 'a whole number of minutes, at least 5',
   },
 ];
 
@@ -108,7 +109,8 @@ export function readCreateService(common: CommonSettings, bodyInput: Record<stri
       rule.input,
       body,
       rule.field,
-      (text) => checkNumber(rule, rule.input, Number(text), text),
+      // Digits only: Number() would also take 0x10, 0b1 and 1e1.
+      (text) => checkNumber(rule, rule.input, /^\d+$/.test(text) ? Number(text) : Number.NaN, text),
       (v) => checkNumber(rule, `body.${rule.field}`, v as number, v),
       () => undefined,
     );
@@ -132,11 +134,12 @@ export function readCreateService(common: CommonSettings, bodyInput: Record<stri
   request.tags = [...userTags, MANAGED_BY, { key: MARK_KEY, value: mark }];
   if (request.tags.length > MAX_TAGS) {
     throw new InputError(
-      'tags',
+      readInput('tags') === undefined ? 'body.tags' : 'tags',
       `has ${userTags.length} tags`,
       `at most ${MAX_TAGS - 2} (the API takes ${MAX_TAGS}; the step adds 2 of its own)`,
     );
   }
+  checkReplicaBand(request);
   const ipAccessList = pickIpAccessList(body);
   const ifExists = (readInput('if-exists') ?? 'fail').toLowerCase();
   if (!(IF_EXISTS as readonly string[]).includes(ifExists)) {
@@ -206,4 +209,19 @@ function checkTag(input: string, tag: ResourceTag): ResourceTag {
   if (tag.key === MANAGED_BY.key || tag.key === MARK_KEY)
     throw new InputError(input, `sets ${shown}, a key the step sets itself`, TAG_ACCEPTED);
   return tag;
+}
+
+/** The document: minReplicas and maxReplicas "must be provided together", and exclude numReplicas. */
+function checkReplicaBand(request: ServicePostRequest): void {
+  const band = [request.minReplicas, request.maxReplicas].filter((value) => value !== undefined).length;
+  if (band === 1) {
+    throw new InputError('body', 'has only one of minReplicas and maxReplicas', 'both (a horizontal band), or neither');
+  }
+  if (band === 2 && request.numReplicas !== undefined) {
+    throw new InputError(
+      'body',
+      'has minReplicas and maxReplicas together with numReplicas (num-replicas)',
+      'either the band or a fixed count',
+    );
+  }
 }
