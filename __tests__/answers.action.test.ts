@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, keysNamed, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator();
 const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
@@ -66,11 +66,6 @@ describe('an answer that cannot be read is never an empty result', () => {
 });
 
 describe('a create whose answer cannot be read may have committed', () => {
-  const keysNamed = (name: string | undefined) =>
-    emulator()
-      .keys()
-      .filter((key) => key.name === name);
-
   test.each(['html', 'truncated', 'no-envelope', 'not-json'] as const)(
     'create-key, a 200 answered as %s: the key made is deleted, a fresh one made, and the post step revokes it',
     async (as) => {
@@ -79,10 +74,10 @@ describe('a create whose answer cannot be read may have committed', () => {
       const main = await runStep(inputs);
       expect(main.exitCode).toBe(0);
       expect(main.stdout).toMatch(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer/);
-      expect(keysNamed(main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
+      expect(keysNamed(emulator(), main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
       const post = await runStep(inputs, { state: main.state });
       expect(post.exitCode).toBe(0);
-      expect(keysNamed(main.outputs.name)).toEqual([]);
+      expect(keysNamed(emulator(), main.outputs.name)).toEqual([]);
     },
   );
 
@@ -91,7 +86,7 @@ describe('a create whose answer cannot be read may have committed', () => {
     const main = await runStep(stepInputs(emulator(), { operation: 'create-key', 'local-secret': 'true' }));
     expect(main.exitCode).toBe(0);
     expect(main.stdout).toContain('the step knows its secret and uses it');
-    expect(keysNamed(main.outputs.name)).toHaveLength(1);
+    expect(keysNamed(emulator(), main.outputs.name)).toHaveLength(1);
   });
 
   test('the answer lost and the look-up failing too: the step fails, and the post step deletes the key it recorded', async () => {
@@ -101,10 +96,10 @@ describe('a create whose answer cannot be read may have committed', () => {
     const main = await runStep(inputs);
     expect(main.exitCode).toBe(1);
     const { name } = JSON.parse(main.state.intent ?? '{}') as { name?: string };
-    expect(keysNamed(name)).toHaveLength(1);
+    expect(keysNamed(emulator(), name)).toHaveLength(1);
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(keysNamed(name)).toEqual([]);
+    expect(keysNamed(emulator(), name)).toEqual([]);
   });
 
   test('create-reverse-private-endpoint answered as HTML: the endpoint made is found and kept, nothing else taken for it', async () => {

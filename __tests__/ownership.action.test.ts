@@ -1,16 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, keysNamed, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 
 const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const intentName = (state: Record<string, string>) => (JSON.parse(state.intent ?? '{}') as { name?: string }).name;
 
 describe("the API's clock ten minutes behind the runner's", () => {
   const emulator = useEmulator({ clockOffsetMs: -10 * 60_000 });
-  const keysNamed = (name: string | undefined) =>
-    emulator()
-      .keys()
-      .filter((key) => key.name === name);
 
   test("a key under the generated name is the step's whatever its createdAt: found after a lost answer, none outlives the job", async () => {
     emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
@@ -18,10 +14,10 @@ describe("the API's clock ten minutes behind the runner's", () => {
     const main = await runStep(inputs);
     expect(main.exitCode).toBe(0);
     expect(main.stdout).toMatch(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer/);
-    expect(keysNamed(main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
+    expect(keysNamed(emulator(), main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(keysNamed(main.outputs.name)).toEqual([]);
+    expect(keysNamed(emulator(), main.outputs.name)).toEqual([]);
   });
 
   test('the post step of a step killed before the answer finds the key by its generated name', async () => {
@@ -31,19 +27,15 @@ describe("the API's clock ten minutes behind the runner's", () => {
     const main = await runStep(inputs);
     expect(main.exitCode).toBe(1);
     const name = intentName(main.state);
-    expect(keysNamed(name)).toHaveLength(1);
+    expect(keysNamed(emulator(), name)).toHaveLength(1);
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(keysNamed(name)).toEqual([]);
+    expect(keysNamed(emulator(), name)).toEqual([]);
   });
 });
 
 describe('keys the post step cannot look for', () => {
   const emulator = useEmulator();
-  const keysNamed = (name: string | undefined) =>
-    emulator()
-      .keys()
-      .filter((key) => key.name === name);
 
   test('the API cannot list keys for the rest of the job: one ::error:: names the key and how to delete it', async () => {
     emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
@@ -57,7 +49,7 @@ describe('keys the post step cannot look for', () => {
     expect(errorLines(post.stdout)).toEqual([
       expect.stringMatching(new RegExp(`^::error::.*API key "${name}".*HTTP 503.*console \\(Organization > API keys\\).*delete-key`)),
     ]);
-    expect(keysNamed(name)).toHaveLength(1);
+    expect(keysNamed(emulator(), name)).toHaveLength(1);
   });
 
   test('a redirect after the create committed is a lost answer, never a refusal: the post step deletes the key', async () => {
@@ -71,10 +63,10 @@ describe('keys the post step cannot look for', () => {
     expect(main.state.refused).toBeUndefined();
     expect(main.state.ambiguous).toBe('true');
     const name = intentName(main.state);
-    expect(keysNamed(name)).toHaveLength(1);
+    expect(keysNamed(emulator(), name)).toHaveLength(1);
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(keysNamed(name)).toEqual([]);
+    expect(keysNamed(emulator(), name)).toEqual([]);
   });
 
   test("a cut-short answer to a create is never quoted in the log: it may hold the key's secret", async () => {
@@ -114,11 +106,7 @@ describe('IDs in answers', () => {
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
     expect(noDotPaths()).toEqual([]);
-    expect(
-      emulator()
-        .keys()
-        .filter((key) => key.name === main.outputs.name),
-    ).toEqual([]);
+    expect(keysNamed(emulator(), main.outputs.name)).toEqual([]);
   });
 
   test('a service created with an ID that is not a UUID is found by its tags, given a new password, and deleted by the post step', async () => {

@@ -20,6 +20,14 @@ interface Scenario {
 const HOUR = 3_600_000;
 /** The tag create-service puts on every service it makes: the one proof delete-service and prune-services accept. */
 const MANAGED = { key: 'managed-by', value: 'clickhouse-cloud-action' };
+/** One reverse endpoint, made and then made again (reused) by the scenarios below. */
+const ordersEndpoint = (emulator: Emulator) => ({
+  operation: 'create-reverse-private-endpoint',
+  service: emulator.serviceId,
+  description: 'orders database',
+  type: 'VPC_ENDPOINT_SERVICE',
+  'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
+});
 
 const scenarios: Scenario[] = [
   {
@@ -64,24 +72,11 @@ const scenarios: Scenario[] = [
   },
   {
     title: 'create-reverse-private-endpoint (VPC_ENDPOINT_SERVICE) with wait-for-ready',
-    inputs: (emulator) => ({
-      operation: 'create-reverse-private-endpoint',
-      service: emulator.serviceId,
-      description: 'orders database',
-      type: 'VPC_ENDPOINT_SERVICE',
-      'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-      'wait-for-ready': 'true',
-    }),
+    inputs: (emulator) => ({ ...ordersEndpoint(emulator), 'wait-for-ready': 'true' }),
   },
   {
     title: 'create-reverse-private-endpoint re-run (if-exists: reuse): the endpoint above is the result, created false, nothing made',
-    inputs: (emulator) => ({
-      operation: 'create-reverse-private-endpoint',
-      service: emulator.serviceId,
-      description: 'orders database',
-      type: 'VPC_ENDPOINT_SERVICE',
-      'vpc-endpoint-service-name': 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0',
-    }),
+    inputs: ordersEndpoint,
   },
   {
     title: 'delete-reverse-private-endpoint in a later job: removes the endpoint made above',

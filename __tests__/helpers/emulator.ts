@@ -51,3 +51,8 @@ export function reverseEndpointInputs(emulator: Emulator, inputs: Record<string,
     ...inputs,
   });
 }
+
+/** The emulator's keys under `name` (a step's generated name, say). */
+export function keysNamed(emulator: Emulator, name: string | undefined) {
+  return emulator.keys().filter((key) => key.name === name);
+}

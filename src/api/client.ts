@@ -46,7 +46,7 @@ export type AmbiguousHandler<T> = (failure: ApiError) => Promise<'retry' | ApiRe
  * Why a 200's result cannot be used although it is JSON (an ID not of the document's form), or
  * undefined. Such an answer is unreadable: a read is retried, a create handled like a lost answer.
  */
-export type ResultCheck<T> = (result: T) => string | undefined;
+type ResultCheck<T> = (result: T) => string | undefined;
 
 type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 /** What a 200's `result` must be: a list, one object (with the fields named), or nothing (DELETE). */

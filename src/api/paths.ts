@@ -13,7 +13,7 @@ function segment(id: string, what: string): string {
   return id;
 }
 
-export const organizationPath = (organizationId: string): string => `/v1/organizations/${segment(organizationId, 'organization')}`;
+const organizationPath = (organizationId: string): string => `/v1/organizations/${segment(organizationId, 'organization')}`;
 export const keysPath = (organizationId: string): string => `${organizationPath(organizationId)}/keys`;
 export const keyPath = (organizationId: string, keyUuid: string): string => `${keysPath(organizationId)}/${segment(keyUuid, 'key')}`;
 export const servicePath = (organizationId: string, serviceId: string): string =>

@@ -99,7 +99,7 @@ export interface ReversePrivateEndpointSettings {
 }
 
 /** The description as sent: the user's, then the step's mark. */
-export const markedDescription = (description: string, mark: string) => `${description} [${mark}]`;
+const markedDescription = (description: string, mark: string) => `${description} [${mark}]`;
 
 export function readReversePrivateEndpoint(common: CommonSettings, bodyInput: Record<string, unknown>): ReversePrivateEndpointSettings {
   const serviceId = readService();

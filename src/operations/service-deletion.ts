@@ -12,7 +12,7 @@ const LIVE_DELETABLE = ['provisioning', 'starting', 'awaking', 'idle', 'degraded
 /** Already on its way out: nothing more to send. */
 const GOING = ['terminating', 'terminated', 'softdeleting', 'softdeleted'];
 
-export interface DeletionTarget {
+interface DeletionTarget {
   id: string;
   name?: string;
 }
@@ -24,7 +24,7 @@ export interface Deleted extends DeletionTarget {
   wasGone: boolean;
 }
 
-export interface DeletionOutcome {
+interface DeletionOutcome {
   deleted: Deleted[];
   failures: Array<DeletionTarget & { reason: string }>;
 }

@@ -8,7 +8,7 @@ import { formatDuration } from '../inputs/duration.js';
 /** States a service leaves for `running` only on a command, which create-service never sends. */
 const CANNOT_RUN = ['stopped', 'stopping', 'failed', 'degraded', 'terminating', 'terminated', 'softdeleting', 'softdeleted'];
 
-export interface Readiness {
+interface Readiness {
   service: Service;
   /** The last poll's response; undefined when no poll was needed. */
   response?: ApiResponse<Service>;
