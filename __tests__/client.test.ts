@@ -85,11 +85,11 @@ describe('ApiClient', () => {
     expect(seen).toHaveLength(1);
   });
 
-  test('a 429 waits for the rate-limit window to reset, then retries', async () => {
+  test("a 429 waits out the window and the next one (a main step's first refusal), then retries", async () => {
     replies = [json(429, { error: 'TOO_MANY_REQUESTS' }, { 'X-RateLimit-Reset': '2.5', 'X-RateLimit-Remaining': '0' }), ok];
     await expect(client({ random: () => 0 }).post('/v1/thing', {})).resolves.toMatchObject({ httpStatus: 200 });
-    expect(waits[0]).toBeGreaterThanOrEqual(2500);
-    expect(waits[0]).toBeLessThan(2800);
+    // 2.5 s left, the next window of 10 s (the API's default), and a main step's earliest return after an opening.
+    expect(waits).toEqual([12_800]);
   });
 
   test('a used-up window makes the next request wait instead of earning a 429', async () => {
@@ -147,20 +147,21 @@ describe('what the server may say', () => {
     replies = [json(429, { error: 'TOO_MANY_REQUESTS' }, { 'Retry-After': '86400' }), ok];
     await client({ random: () => 0 }).get('/v1/thing');
     expect(waits).toEqual([expect.any(Number)]);
-    expect(waits[0]).toBeLessThanOrEqual(60_250);
-    // A minute less the moments between reading the answer and waiting (a loaded machine's few ms).
-    expect(waits[0]).toBeGreaterThan(59_000);
+    // A minute, then the window skipped after a first refusal (10 s) and the return after its opening (0.3 s).
+    expect(waits[0]).toBeLessThanOrEqual(70_300);
+    // Less the moments between reading the answer and waiting (a loaded machine's few ms).
+    expect(waits[0]).toBeGreaterThan(69_000);
   });
 
   test('an X-RateLimit-Reset given as an epoch time is read as that instant', async () => {
     const inThree = String(Math.floor(Date.now() / 1000) + 3);
     replies = [json(200, { status: 200, result: {} }, { 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': inThree }), ok];
-    const c = client();
+    const c = client({ random: () => 0 });
     await c.get('/v1/a');
     await c.get('/v1/b');
     expect(waits[0]).toBeGreaterThan(1000);
-    // At most the window's 3 s and the quarter second that keeps a fleet from returning at one instant.
-    expect(waits[0]).toBeLessThanOrEqual(3250);
+    // At most the window's 3 s and a main step's earliest return after its opening (0.3 s).
+    expect(waits[0]).toBeLessThanOrEqual(3300);
   });
 });
 

@@ -53,7 +53,7 @@ async function finish(intent: Intent, record: JournalRecord): Promise<void> {
   const common = readCommon(OPERATION[intent.kind]);
   checkSameCredentials(intent, record, common.credentials.keyId);
   const context = {
-    client: await connect(common, undefined, readHandover()),
+    client: await connect(common, undefined, { step: 'post', handover: readHandover() }),
     organizationId: common.organizationId,
     log: info,
     warn: (line: string) => core.warning(line),

@@ -4,7 +4,7 @@ import { CancelledError, type Cancellation } from '../cancel.js';
 import { isLoopbackHost } from './secure-url.js';
 import { scrub } from '../secrets.js';
 import { ApiError } from './errors.js';
-import { type PacerHandover, RateLimitPacer } from './rate-limit.js';
+import { type PacerHandover, type PacerRole, RateLimitPacer } from './rate-limit.js';
 import { type Failure, isTransient, mayHaveCommitted, retryDelayMs } from './retry.js';
 
 export interface ClientConfig {
@@ -23,8 +23,8 @@ export interface ClientConfig {
   cancellation?: Cancellation;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
-  /** The main step's view of the rate limit, in its post step. */
-  handover?: PacerHandover;
+  /** Which step paces its requests (default the main step); a post step's carries the main step's view. */
+  role?: PacerRole;
 }
 
 export interface ApiResponse<T> {
@@ -70,7 +70,7 @@ export class ApiClient {
 
   constructor(private readonly config: ClientConfig) {
     this.sleep = config.sleep ?? ((ms) => config.cancellation?.sleep(ms) ?? new Promise<void>((resolve) => setTimeout(resolve, ms)));
-    this.pacer = new RateLimitPacer(config.rateLimitWaitMs, config.random, undefined, config.handover);
+    this.pacer = new RateLimitPacer(config.rateLimitWaitMs, config.role, config.random);
   }
 
   /** The rate limit as this step last saw it, for its post step. */

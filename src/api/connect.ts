@@ -5,10 +5,10 @@ import { basicAuthorization, mask } from '../secrets.js';
 import { ACTION_NAME, ACTION_VERSION } from '../version.js';
 import { ApiClient } from './client.js';
 import { proxyAgent } from './proxy.js';
-import type { PacerHandover } from './rate-limit.js';
+import type { PacerRole } from './rate-limit.js';
 
 /** A client for the step's settings; the credentials are masked before the header is built. */
-export async function connect(common: CommonSettings, cancellation?: Cancellation, handover?: PacerHandover): Promise<ApiClient> {
+export async function connect(common: CommonSettings, cancellation?: Cancellation, role?: PacerRole): Promise<ApiClient> {
   return new ApiClient({
     baseUrl: common.apiUrl,
     authorization: basicAuthorization(common.credentials.keyId, common.credentials.secret),
@@ -19,6 +19,6 @@ export async function connect(common: CommonSettings, cancellation?: Cancellatio
     agent: await proxyAgent(common.apiUrl, mask),
     log: info,
     cancellation,
-    handover,
+    role,
   });
 }

@@ -20,9 +20,10 @@ export function readHandover(): PacerHandover | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { at, windowMs, spentUntil, refusals } = value as Record<string, unknown>;
+  const { at, windowMs, windowEndsAt, remaining, limit, refusals } = value as Record<string, unknown>;
   const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
-  if (!finite(at) || !finite(windowMs) || windowMs <= 0 || !Number.isInteger(refusals) || (refusals as number) < 0) return undefined;
-  if (spentUntil !== undefined && !finite(spentUntil)) return undefined;
-  return { at, windowMs, refusals: refusals as number, ...(spentUntil === undefined ? {} : { spentUntil }) };
+  const count = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
+  if (!finite(at) || !finite(windowEndsAt) || !finite(windowMs) || windowMs <= 0) return undefined;
+  if (!count(remaining) || !count(limit) || limit === 0 || !count(refusals)) return undefined;
+  return { at, windowMs, windowEndsAt, remaining, limit, refusals };
 }

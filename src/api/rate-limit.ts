@@ -1,36 +1,54 @@
 import { formatDuration } from '../inputs/duration.js';
 import { rateLimitResetMs, serverDelayMs, type Failure } from './retry.js';
 
-/** The API's documented limit, for messages and when a 429 carries no policy header. */
+/** The API's documented limit, for messages and when an answer carries no policy header. */
+const DEFAULT_LIMIT = 10;
 const DEFAULT_WINDOW_MS = 10_000;
+
+/** Where a retry lands after a step's 1st, 2nd and any further 429: windows skipped, then one of `span` windows. */
+interface Landing {
+  skip: number;
+  span: number;
+}
 /**
- * Retries are spent on whole windows: after a step's first 429 it returns in the next window,
- * after its second in one of the next 3, after any further one in one of the next 8. A 429 says
- * only that the window is full, never how many others wait (the counter counts successes), so a
- * job cannot size the fleet; growing the span with each refusal meets a small matrix at the
- * limit's speed and spreads a large one. The figures come from a simulation of 10 to 90 jobs on
- * one key and are checked by `npm run bench -- fleet` (README, Performance).
+ * A 429 says only that the window is full, never how many others wait (the counter counts
+ * successes), so retries are spread by how often this step has been refused. The jobs that got
+ * into a full window send their next request, often their post step, in the next window, where
+ * post steps go first; so a main step's first two refusals skip that window. The figures come
+ * from a simulation of 10 to 90 jobs on one key and are checked by `npm run bench -- fleet`
+ * (README, Performance).
  */
-const WINDOW_SPANS = [1, 3, 8];
+const MAIN_LANDINGS: Landing[] = [
+  { skip: 1, span: 1 },
+  { skip: 1, span: 2 },
+  { skip: 0, span: 6 },
+];
+/** A post step's revoke meets only other post steps first in a window: it skips none. */
+const POST_LANDINGS: Landing[] = MAIN_LANDINGS.map(({ span }) => ({ skip: 0, span }));
 /**
- * A retry returns this long after its window opens, plus up to OPENING_SPREAD_MS: the window is
- * then fresh, so the first of the waiting jobs take it whole, and a late opening (the window
- * starts at the first request after the last one ended) does not meet the retry in the old one.
+ * When in a window a step returns, after its opening (the window starts at the first request
+ * after the last one ended, so a retry right at the opening may still meet the old one). Post
+ * steps come first: a key left alive is the worst outcome, and their turn ends a job.
  */
-const OPENING_MS = 200;
-const OPENING_SPREAD_MS = 400;
+const OPENINGS = { post: { from: 200, spread: 100 }, main: { from: 300, spread: 400 } };
+
+/** Which step paces: a post step carries its main step's view of the rate limit, when it saved one. */
+export type PacerRole = { step: 'main' } | { step: 'post'; handover?: PacerHandover };
 
 /**
- * What the post step learns from the main step's pacer through the saved state (no secret): a
- * window the main step's last answer found used up is waited for, not tried; and its refusals,
- * a measure of how crowded the key is, carry on while they are recent.
+ * What the post step learns from the main step's pacer through the saved state (no secret): the
+ * window its last answer came in, how much of it was left, and how often the main step was
+ * refused.
  */
 export interface PacerHandover {
   /** When the main step's last answer came, in ms since the epoch. */
   at: number;
   windowMs: number;
-  /** When the window that answer found used up opens again; absent when it had room. */
-  spentUntil?: number;
+  /** When that answer's window ends. */
+  windowEndsAt: number;
+  /** Requests that window had left (X-RateLimit-Remaining). */
+  remaining: number;
+  limit: number;
   refusals: number;
 }
 
@@ -51,44 +69,49 @@ export class RateLimitPacer {
   private reopensAt = 0;
   private waitedMs = 0;
   private refusals = 0;
-  private limit = `10 requests per ${DEFAULT_WINDOW_MS / 1000} s`;
+  private limit = DEFAULT_LIMIT;
   private windowMs = DEFAULT_WINDOW_MS;
-  private answeredAt?: number;
-  private spentUntil?: number;
+  private last?: { at: number; windowEndsAt: number; remaining: number };
+  private readonly step: PacerRole['step'];
 
   constructor(
     private readonly budgetMs: number,
+    role: PacerRole = { step: 'main' },
     private readonly random: () => number = Math.random,
     private readonly now: () => number = Date.now,
-    handover?: PacerHandover,
   ) {
-    if (!handover) return;
-    this.windowMs = handover.windowMs;
-    if (this.now() - handover.at < handover.windowMs) this.refusals = handover.refusals;
-    if (handover.spentUntil !== undefined) this.reopensAt = handover.spentUntil + this.opening();
+    this.step = role.step;
+    const handover = role.step === 'post' ? role.handover : undefined;
+    if (!handover || this.now() >= handover.windowEndsAt) return;
+    // The main step's window is still open: its refusals say the key is crowded now.
+    ({ windowMs: this.windowMs, limit: this.limit, refusals: this.refusals } = handover);
+    // A crowded window (the main step was refused, or its answer left less than half) would only
+    // refuse the revoke: it waits for the next window's opening, where post steps go first.
+    if (handover.refusals > 0 || handover.remaining < handover.limit / 2) this.reopensAt = handover.windowEndsAt + this.opening();
   }
 
   /** Reads the rate-limit headers of any answer. */
   note(headers: Failure['headers']): void {
     const policy = /^(\d+);\s*w=(\d+(?:\.\d+)?)/.exec(headers?.get('x-ratelimit-policy') ?? '');
     if (policy) {
+      this.limit = Number(policy[1]);
       this.windowMs = Number(policy[2]) * 1000;
-      this.limit = `${policy[1]} requests per ${policy[2]} s`;
     }
-    const remaining = headers?.get('x-ratelimit-remaining');
-    if (remaining === null || remaining === undefined) return;
-    this.answeredAt = this.now();
+    const remaining = Number(headers?.get('x-ratelimit-remaining') ?? Number.NaN);
     const reset = rateLimitResetMs(headers);
-    this.spentUntil = remaining === '0' && reset !== undefined ? this.answeredAt + reset : undefined;
-    if (this.spentUntil !== undefined) this.reopensAt = Math.max(this.reopensAt, this.spentUntil + this.opening());
+    if (!Number.isInteger(remaining) || remaining < 0 || reset === undefined) return;
+    const at = this.now();
+    this.last = { at, windowEndsAt: at + reset, remaining };
+    if (remaining === 0) this.reopensAt = Math.max(this.reopensAt, at + reset + this.opening());
   }
 
-  /** A 429: the next try waits for the opening of a window WINDOW_SPANS picks among. */
+  /** A 429: the next try waits for the opening of a window the step's landings pick. */
   refused(headers: Failure['headers']): void {
-    const span = WINDOW_SPANS[Math.min(this.refusals, WINDOW_SPANS.length - 1)] as number;
+    const landings = this.step === 'post' ? POST_LANDINGS : MAIN_LANDINGS;
+    const { skip, span } = landings[Math.min(this.refusals, landings.length - 1)] as Landing;
     this.refusals += 1;
     const reset = serverDelayMs(headers, true) ?? this.windowMs;
-    const later = Math.min(span - 1, Math.floor(this.random() * span));
+    const later = skip + Math.min(span - 1, Math.floor(this.random() * span));
     this.reopensAt = Math.max(this.reopensAt, this.now() + reset + later * this.windowMs + this.opening());
   }
 
@@ -97,7 +120,7 @@ export class RateLimitPacer {
     const wait = Math.max(0, this.reopensAt - this.now());
     if (wait === 0) return 0;
     const left = this.budgetMs - this.waitedMs;
-    if (left <= 0) throw new RateLimitExceededError(this.waitedMs, this.budgetMs, this.limit);
+    if (left <= 0) throw new RateLimitExceededError(this.waitedMs, this.budgetMs, `${this.limit} requests per ${this.windowMs / 1000} s`);
     const granted = Math.min(wait, left);
     this.waitedMs += granted;
     return granted;
@@ -105,12 +128,13 @@ export class RateLimitPacer {
 
   /** What the post step needs from this (the main step's) pacer; undefined before any rate-limit header. */
   handover(): PacerHandover | undefined {
-    if (this.answeredAt === undefined) return undefined;
-    const { windowMs, spentUntil, refusals } = this;
-    return { at: this.answeredAt, windowMs, refusals, ...(spentUntil === undefined ? {} : { spentUntil }) };
+    if (!this.last) return undefined;
+    const { windowMs, limit, refusals } = this;
+    return { ...this.last, windowMs, limit, refusals };
   }
 
   private opening(): number {
-    return OPENING_MS + Math.round(this.random() * OPENING_SPREAD_MS);
+    const { from, spread } = OPENINGS[this.step];
+    return from + Math.round(this.random() * spread);
   }
 }
