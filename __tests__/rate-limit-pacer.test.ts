@@ -17,7 +17,12 @@ const POST = { step: 'post' } as const;
 /** The waits after `count` refusals in a row, each answered as the wait ends, with random() fixed at `random`. */
 function waitsAfterRefusals(role: typeof MAIN | typeof POST, random: number, count: number): number[] {
   let now = 0;
-  const pacer = new RateLimitPacer(HOUR, role, () => random, () => now);
+  const pacer = new RateLimitPacer(
+    HOUR,
+    role,
+    () => random,
+    () => now,
+  );
   return Array.from({ length: count }, () => {
     pacer.refused(refusal);
     const wait = pacer.delay();
@@ -42,14 +47,24 @@ describe('rate-limit pacing', () => {
   });
 
   test('a used-up window from a successful answer makes the next request wait for its opening', () => {
-    const pacer = new RateLimitPacer(HOUR, MAIN, () => 0, () => 0);
+    const pacer = new RateLimitPacer(
+      HOUR,
+      MAIN,
+      () => 0,
+      () => 0,
+    );
     pacer.note(headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '3.5' }));
     expect(pacer.delay()).toBe(3_800);
   });
 
   test('the waits of one step are bounded by rate-limit-wait, then it fails naming the limit', () => {
     let now = 0;
-    const pacer = new RateLimitPacer(20_000, MAIN, () => 0, () => now);
+    const pacer = new RateLimitPacer(
+      20_000,
+      MAIN,
+      () => 0,
+      () => now,
+    );
     const waits = [];
     for (let i = 0; i < 2; i++) {
       pacer.refused(refusal);
@@ -74,7 +89,8 @@ describe("the post step's start from the main step's view", () => {
     for (let i = 0; i < refusals; i++) pacer.refused(refusal);
     return pacer.handover();
   };
-  const postStep = (handover: PacerHandover | undefined, random = 0) => new RateLimitPacer(HOUR, { step: 'post', handover }, () => random, clock);
+  const postStep = (handover: PacerHandover | undefined, random = 0) =>
+    new RateLimitPacer(HOUR, { step: 'post', handover }, () => random, clock);
 
   test('a window the main step left less than half of is waited for, not tried', () => {
     now = 1_000;
