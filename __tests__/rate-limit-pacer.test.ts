@@ -95,7 +95,7 @@ describe("the post step's start from the main step's view", () => {
   test('a window the main step left less than half of is waited for, not tried', () => {
     now = 1_000;
     const handover = mainStep([{ 'x-ratelimit-remaining': '4', 'x-ratelimit-reset': '4' }]);
-    expect(handover).toEqual({ at: 1_000, windowMs: 10_000, windowEndsAt: 5_000, remaining: 4, limit: 10, refusals: 0 });
+    expect(handover).toEqual({ windowMs: 10_000, windowEndsAt: 5_000, remaining: 4, limit: 10, refusals: 0 });
     now = 1_300;
     // The window's end plus a post step's opening (200 ms with random() = 0).
     expect(postStep(handover).delay()).toBe(5_000 + 200 - 1_300);
@@ -145,7 +145,7 @@ describe('the handover in the saved state', () => {
   afterEach(() => {
     delete process.env[variable];
   });
-  const saved: PacerHandover = { at: 1, windowMs: 10_000, windowEndsAt: 2, remaining: 3, limit: 10, refusals: 1 };
+  const saved: PacerHandover = { windowMs: 10_000, windowEndsAt: 2, remaining: 3, limit: 10, refusals: 1 };
 
   test('what the main step saves, its post step reads', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cc-state-'));
@@ -166,7 +166,7 @@ describe('the handover in the saved state', () => {
     'not json',
     JSON.stringify({ ...saved, windowMs: 0 }),
     JSON.stringify({ ...saved, refusals: -1 }),
-    JSON.stringify({ ...saved, at: '1' }),
+    JSON.stringify({ ...saved, windowEndsAt: '2' }),
     JSON.stringify({ ...saved, remaining: 1.5 }),
     JSON.stringify({ ...saved, limit: 0 }),
     JSON.stringify({ ...saved, windowEndsAt: undefined }),

@@ -20,10 +20,10 @@ export function readHandover(): PacerHandover | undefined {
     return undefined;
   }
   if (typeof value !== 'object' || value === null) return undefined;
-  const { at, windowMs, windowEndsAt, remaining, limit, refusals } = value as Record<string, unknown>;
+  const { windowMs, windowEndsAt, remaining, limit, refusals } = value as Record<string, unknown>;
   const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
   const count = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
-  if (!finite(at) || !finite(windowEndsAt) || !finite(windowMs) || windowMs <= 0) return undefined;
+  if (!finite(windowEndsAt) || !finite(windowMs) || windowMs <= 0) return undefined;
   if (!count(remaining) || !count(limit) || limit === 0 || !count(refusals)) return undefined;
-  return { at, windowMs, windowEndsAt, remaining, limit, refusals };
+  return { windowMs, windowEndsAt, remaining, limit, refusals };
 }

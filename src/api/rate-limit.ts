@@ -14,9 +14,9 @@ interface Landing {
  * A 429 says only that the window is full, never how many others wait (the counter counts
  * successes), so retries are spread by how often this step has been refused. The jobs that got
  * into a full window send their next request, often their post step, in the next window, where
- * post steps go first; so a main step's first two refusals skip that window. The figures come
- * from a simulation of 10 to 90 jobs on one key and are checked by `npm run bench -- fleet`
- * (README, Performance).
+ * post steps go first; so a main step's first two refusals skip that window. The figures were
+ * chosen in bench/fleet-sim.ts (this pacer, 10 to 90 jobs on one key, many runs) and are measured
+ * by `npm run bench -- fleet` (README, Performance).
  */
 const MAIN_LANDINGS: Landing[] = [
   { skip: 1, span: 1 },
@@ -41,10 +41,8 @@ export type PacerRole = { step: 'main' } | { step: 'post'; handover?: PacerHando
  * refused.
  */
 export interface PacerHandover {
-  /** When the main step's last answer came, in ms since the epoch. */
-  at: number;
   windowMs: number;
-  /** When that answer's window ends. */
+  /** When the window of the main step's last answer ends, in ms since the epoch. */
   windowEndsAt: number;
   /** Requests that window had left (X-RateLimit-Remaining). */
   remaining: number;
@@ -71,7 +69,7 @@ export class RateLimitPacer {
   private refusals = 0;
   private limit = DEFAULT_LIMIT;
   private windowMs = DEFAULT_WINDOW_MS;
-  private last?: { at: number; windowEndsAt: number; remaining: number };
+  private last?: { windowEndsAt: number; remaining: number };
   private readonly step: PacerRole['step'];
 
   constructor(
@@ -100,9 +98,9 @@ export class RateLimitPacer {
     const remaining = Number(headers?.get('x-ratelimit-remaining') ?? Number.NaN);
     const reset = rateLimitResetMs(headers);
     if (!Number.isInteger(remaining) || remaining < 0 || reset === undefined) return;
-    const at = this.now();
-    this.last = { at, windowEndsAt: at + reset, remaining };
-    if (remaining === 0) this.reopensAt = Math.max(this.reopensAt, at + reset + this.opening());
+    const windowEndsAt = this.now() + reset;
+    this.last = { windowEndsAt, remaining };
+    if (remaining === 0) this.reopensAt = Math.max(this.reopensAt, windowEndsAt + this.opening());
   }
 
   /** A 429: the next try waits for the opening of a window the step's landings pick. */
