@@ -57,10 +57,36 @@ describe('rate-limit pacing', () => {
     expect(pacer.delay()).toBe(3_800);
   });
 
+  test('a landing past what is left of rate-limit-wait comes closer: never a try sent into a window it meant to skip', () => {
+    // 15 s of budget, 8 s left in the window: the skipped window would end at 18.3 s, so the next one it is.
+    const pacer = new RateLimitPacer(
+      15_000,
+      MAIN,
+      () => 0,
+      () => 0,
+    );
+    pacer.refused(headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '8', ...policy }));
+    expect(pacer.delay()).toBe(8_300);
+  });
+
+  test("a policy window longer than a server's longest wait is spread as a minute", () => {
+    const pacer = new RateLimitPacer(
+      HOUR,
+      MAIN,
+      () => 0,
+      () => 0,
+    );
+    // The client reads every answer's headers, a 429's too, before it counts the refusal.
+    const longWindow = headers({ 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': '2', 'x-ratelimit-policy': '1000;w=3600' });
+    pacer.note(longWindow);
+    pacer.refused(longWindow);
+    expect(pacer.delay()).toBe(2_000 + 60_000 + 300);
+  });
+
   test('the waits of one step are bounded by rate-limit-wait, then it fails naming the limit', () => {
     let now = 0;
     const pacer = new RateLimitPacer(
-      20_000,
+      14_000,
       MAIN,
       () => 0,
       () => now,
@@ -71,11 +97,12 @@ describe('rate-limit pacing', () => {
       waits.push(pacer.delay());
       now += waits.at(-1) as number;
     }
-    expect(waits).toEqual([12_300, 7_700]);
+    // The second landing would skip a window it cannot afford: the next opening, cut to the 1.7 s left.
+    expect(waits).toEqual([12_300, 1_700]);
     pacer.refused(refusal);
     expect(() => pacer.delay()).toThrow(RateLimitExceededError);
     expect(() => pacer.delay()).toThrow(
-      /rate limit \(10 requests per 10 s per API key\) kept refusing this step: it waited 20s of its rate-limit-wait of 20s/,
+      /rate limit \(10 requests per 10 s per API key\) kept refusing this step: it waited 14s of its rate-limit-wait of 14s/,
     );
   });
 });
@@ -132,6 +159,20 @@ describe("the post step's start from the main step's view", () => {
     expect(firstRetry(9_000)).toBe(2_300);
   });
 
+  test("a main step's 429s long before its last answer (minutes of polling since) are not handed over", () => {
+    now = 0;
+    const pacer = new RateLimitPacer(HOUR, MAIN, () => 0, clock);
+    pacer.refused(refusal);
+    now = 12_300;
+    pacer.note(headers({ ...policy, 'x-ratelimit-remaining': '9', 'x-ratelimit-reset': '10' }));
+    expect(pacer.handover()?.refusals).toBe(1);
+    // Eight windows after that 429 its last answer's window ends later still: the crowd is old news.
+    now = 75_000;
+    pacer.note(headers({ ...policy, 'x-ratelimit-remaining': '8', 'x-ratelimit-reset': '9' }));
+    expect(pacer.handover()).toMatchObject({ refusals: 0, remaining: 8 });
+    expect(postStep(pacer.handover()).delay()).toBe(0);
+  });
+
   test('a post step without a view from its main step simply tries', () => {
     expect(postStep(undefined).delay()).toBe(0);
   });
@@ -170,6 +211,8 @@ describe('the handover in the saved state', () => {
     JSON.stringify({ ...saved, remaining: 1.5 }),
     JSON.stringify({ ...saved, limit: 0 }),
     JSON.stringify({ ...saved, windowEndsAt: undefined }),
+    // A window ending a day from now is no main step's view (its waits are capped at a minute).
+    JSON.stringify({ ...saved, windowEndsAt: Date.now() + 86_400_000 }),
   ])('a state that cannot be read (%j) is no view: the post step simply tries', (text) => {
     process.env[variable] = text;
     expect(readHandover()).toBeUndefined();

@@ -65,7 +65,7 @@ export function simulateFleet(jobs: number, seed: number, slowness = 1): FleetRu
 
   /** A step of one request, paced as the client paces it; `done` gets the pacer once it is answered. */
   const step = (at: number, role: PacerRole, done: (pacer: RateLimitPacer) => void) => {
-    const pacer = new RateLimitPacer(60 * 60_000, role, random, () => now);
+    let pacer: RateLimitPacer;
     const attempt = () => {
       let wait: number;
       try {
@@ -90,7 +90,14 @@ export function simulateFleet(jobs: number, seed: number, slowness = 1): FleetRu
         },
       });
     };
-    queue.push({ at, run: attempt });
+    queue.push({
+      at,
+      run: () => {
+        // Built as the step starts, as the action builds it, with the action's default rate-limit-wait.
+        pacer = new RateLimitPacer(10 * 60_000, role, random, () => now);
+        attempt();
+      },
+    });
   };
 
   const first = (20 * jobs + 20) * slowness;

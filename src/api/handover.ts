@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { PacerHandover } from './rate-limit.js';
+import { SERVER_WAIT_CAP_MS } from './retry.js';
 
 const NAME = 'rate-limit';
 
@@ -24,6 +25,8 @@ export function readHandover(): PacerHandover | undefined {
   const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
   const count = (n: unknown): n is number => Number.isInteger(n) && (n as number) >= 0;
   if (!finite(windowEndsAt) || !finite(windowMs) || windowMs <= 0) return undefined;
+  // The main step read the window's end from a wait capped at a minute: a later one is not its view (or the clock moved back).
+  if (windowEndsAt > Date.now() + SERVER_WAIT_CAP_MS) return undefined;
   if (!count(remaining) || !count(limit) || limit === 0 || !count(refusals)) return undefined;
   return { windowMs, windowEndsAt, remaining, limit, refusals };
 }

@@ -1,5 +1,5 @@
 import { formatDuration } from '../inputs/duration.js';
-import { rateLimitResetMs, serverDelayMs, type Failure } from './retry.js';
+import { rateLimitResetMs, SERVER_WAIT_CAP_MS, serverDelayMs, type Failure } from './retry.js';
 
 /** The API's documented limit, for messages and when an answer carries no policy header. */
 const DEFAULT_LIMIT = 10;
@@ -31,6 +31,12 @@ const POST_LANDINGS: Landing[] = MAIN_LANDINGS.map(({ span }) => ({ skip: 0, spa
  * steps come first: a key left alive is the worst outcome, and their turn ends a job.
  */
 const OPENINGS = { post: { from: 200, spread: 100 }, main: { from: 300, spread: 400 } };
+/**
+ * The main step's 429s tell its post step the key is crowded only while they are recent: the
+ * last one came at most this many windows before the window of its last answer ended (a third
+ * refusal's landing is at most 7 windows on), not before minutes of polling.
+ */
+const RECENT_WINDOWS = 8;
 
 /** Which step paces: a post step carries its main step's view of the rate limit, when it saved one. */
 export type PacerRole = { step: 'main' } | { step: 'post'; handover?: PacerHandover };
@@ -70,6 +76,7 @@ export class RateLimitPacer {
   private limit = DEFAULT_LIMIT;
   private windowMs = DEFAULT_WINDOW_MS;
   private last?: { windowEndsAt: number; remaining: number };
+  private lastRefusalAt?: number;
   private readonly step: PacerRole['step'];
 
   constructor(
@@ -81,10 +88,11 @@ export class RateLimitPacer {
     this.step = role.step;
     const handover = role.step === 'post' ? role.handover : undefined;
     if (!handover || this.now() >= handover.windowEndsAt) return;
-    // The main step's window is still open: its refusals say the key is crowded now.
+    // The main step's window is still open: its recent refusals say the key is crowded now.
     ({ windowMs: this.windowMs, limit: this.limit, refusals: this.refusals } = handover);
-    // A crowded window (the main step was refused, or its answer left less than half) would only
-    // refuse the revoke: it waits for the next window's opening, where post steps go first.
+    // A crowded key (the main step was refused lately, or its last answer left less than half of
+    // the window) would only refuse the revoke: it waits for the next window's opening, where
+    // post steps go first.
     if (handover.refusals > 0 || handover.remaining < handover.limit / 2) this.reopensAt = handover.windowEndsAt + this.opening();
   }
 
@@ -103,14 +111,22 @@ export class RateLimitPacer {
     if (remaining === 0) this.reopensAt = Math.max(this.reopensAt, windowEndsAt + this.opening());
   }
 
-  /** A 429: the next try waits for the opening of a window the step's landings pick. */
+  /**
+   * A 429: the next try waits for the opening of a window the step's landings pick, never one
+   * past what is left of rate-limit-wait (a try sent early would land in a window it meant to skip).
+   */
   refused(headers: Failure['headers']): void {
     const landings = this.step === 'post' ? POST_LANDINGS : MAIN_LANDINGS;
     const { skip, span } = landings[Math.min(this.refusals, landings.length - 1)] as Landing;
     this.refusals += 1;
-    const reset = serverDelayMs(headers, true) ?? this.windowMs;
-    const later = skip + Math.min(span - 1, Math.floor(this.random() * span));
-    this.reopensAt = Math.max(this.reopensAt, this.now() + reset + later * this.windowMs + this.opening());
+    const now = this.now();
+    this.lastRefusalAt = now;
+    // A window longer than a server may make one wait last (a policy header's hour) is spread as if it were that long.
+    const windowMs = Math.min(this.windowMs, SERVER_WAIT_CAP_MS);
+    const opensAt = now + (serverDelayMs(headers, true) ?? windowMs) + this.opening();
+    const affordable = Math.floor((this.budgetMs - this.waitedMs - (opensAt - now)) / windowMs);
+    const later = Math.max(0, Math.min(skip + Math.min(span - 1, Math.floor(this.random() * span)), affordable));
+    this.reopensAt = Math.max(this.reopensAt, opensAt + later * windowMs);
   }
 
   /** How long to wait before the next request; throws once rate-limit-wait is used up. */
@@ -126,9 +142,11 @@ export class RateLimitPacer {
 
   /** What the post step needs from this (the main step's) pacer; undefined before any rate-limit header. */
   handover(): PacerHandover | undefined {
-    if (!this.last) return undefined;
-    const { windowMs, limit, refusals } = this;
-    return { ...this.last, windowMs, limit, refusals };
+    const { last, lastRefusalAt, windowMs, limit } = this;
+    if (!last) return undefined;
+    const recent =
+      lastRefusalAt !== undefined && last.windowEndsAt - lastRefusalAt <= RECENT_WINDOWS * Math.min(windowMs, SERVER_WAIT_CAP_MS);
+    return { ...last, windowMs, limit, refusals: recent ? this.refusals : 0 };
   }
 
   private opening(): number {

@@ -35,7 +35,7 @@ export function mayHaveCommitted(failure: Failure): boolean {
 
 const CAP_MS = 30_000;
 /** The longest a server may make one wait last: a day's Retry-After would outlive any job. */
-const SERVER_WAIT_CAP_MS = 60_000;
+export const SERVER_WAIT_CAP_MS = 60_000;
 
 /**
  * Milliseconds to wait before attempt `attempt + 1`. The server's own word wins: Retry-After,
