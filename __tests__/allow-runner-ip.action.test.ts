@@ -2,13 +2,12 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { startIpLookup, type IpLookup } from '../emulator/ip-lookup.js';
 import { runJob, runStep } from '../emulator/runner.js';
 import type { Emulator } from '../emulator/server.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 import { TEST_INTERVALS } from './helpers/intervals.js';
 import { cancelledMain, until } from './helpers/signals.js';
 
 const emulator = useEmulator();
 const RUNNER_IP = '34.120.17.5';
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const patches = () => apiRequests(emulator()).filter((r) => r.method === 'PATCH');
 const list = () => emulator().service().ipAccessList ?? [];
 

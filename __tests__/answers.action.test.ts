@@ -6,10 +6,17 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, keysNamed, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import {
+  apiRequests,
+  errorLines,
+  expectLostKeyReplacedThenRevoked,
+  keysNamed,
+  reverseEndpointInputs,
+  stepInputs,
+  useEmulator,
+} from './helpers/emulator.js';
 
 const emulator = useEmulator();
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const PROXY_PAGE = '<!DOCTYPE html><html><head><title>Sign in to the proxy</title></head><body>Log in</body></html>';
 
 describe('an answer that cannot be read is never an empty result', () => {
@@ -70,14 +77,7 @@ describe('a create whose answer cannot be read may have committed', () => {
     'create-key, a 200 answered as %s: the key made is deleted, a fresh one made, and the post step revokes it',
     async (as) => {
       emulator().addFault({ method: 'POST', fault: { kind: 'garble', as } });
-      const inputs = stepInputs(emulator(), { operation: 'create-key' });
-      const main = await runStep(inputs);
-      expect(main.exitCode).toBe(0);
-      expect(main.stdout).toMatch(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer/);
-      expect(keysNamed(emulator(), main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
-      const post = await runStep(inputs, { state: main.state });
-      expect(post.exitCode).toBe(0);
-      expect(keysNamed(emulator(), main.outputs.name)).toEqual([]);
+      await expectLostKeyReplacedThenRevoked(emulator());
     },
   );
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { runJob, runStep } from '../emulator/runner.js';
 import type { Emulator } from '../emulator/server.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 
 // The API as a current organization meets it: assigned roles, paginated key lists, GCP Private
 // Service Connect, custom private DNS names, and fields the document does not list yet.
@@ -12,7 +12,6 @@ const emulator = useEmulator({
   // A second custom role whose name differs from "CI deployer" only in case.
   laterApi: (operation, result) => (operation.endsWith('/roles') && process.env.TWIN_ROLE ? [...(result as object[]), extraRole] : result),
 });
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const roleId = (e: Emulator, name: string) => e.roles().find((role) => role.name === name)?.id;
 const posts = () => apiRequests(emulator()).filter((r) => r.method === 'POST');
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep, type StepRun } from '../emulator/runner.js';
-import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 import { CONTRACT_INTERVALS } from './helpers/intervals.js';
 import { cancelledMain, sleep, until } from './helpers/signals.js';
 
@@ -21,7 +21,6 @@ const keysNamed = (name: string | undefined) =>
     .keys()
     .filter((key) => key.name === name);
 const intentOf = (run: StepRun) => JSON.parse(run.state.intent ?? '{}') as { name?: string };
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 
 describe('create-key cancelled while the API holds its answer', () => {
   // The API commits the key, then takes 1.5 s to answer: the signal lands in between.

@@ -1,11 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { runJob, runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator();
 const createKey = (inputs: Record<string, string> = {}) => stepInputs(emulator(), { operation: 'create-key', ...inputs });
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
 
 describe('create-key, run as a workflow step', () => {
   test('creates the key, sets every output, and the post step revokes it', async () => {

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type IpLookup, startIpLookup } from '../emulator/ip-lookup.js';
 import { runJob, runStep } from '../emulator/runner.js';
 import { startEmulator } from '../emulator/server.js';
-import { apiRequests, useEmulator } from './helpers/emulator.js';
-import { errorLines, madeServices, MANAGED, named, RUNNER_IP, serviceInputs } from './helpers/services.js';
+import { apiRequests, errorLines, useEmulator } from './helpers/emulator.js';
+import { madeServices, MANAGED, named, RUNNER_IP, serviceInputs } from './helpers/services.js';
 import { until } from './helpers/signals.js';
 
 const emulator = useEmulator({ serviceTransitionPolls: 1 });

@@ -1,13 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 import { cancelledMain } from './helpers/signals.js';
 
 const emulator = useEmulator({ readyAfterPolls: 1 });
 const VPCE_SERVICE = 'com.amazonaws.vpce.us-east-1.vpce-svc-0123456789abcdef0';
 const SHARE_ARN = 'arn:aws:ram:us-east-1:123456789012:resource-share/73da1ab9-b94a-4ba3-8eb4-45917f7f4b12';
 const MSK_ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/orders/5a7e3c1d-1111-2222-3333-444455556666-2';
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
 /** The description as sent: the input, then the step's mark. */
 const MARKED_ORDERS = /^orders \[gha octo-org\/octo-repo run 1658821493-1 [a-z0-9]{8}\]$/;
 

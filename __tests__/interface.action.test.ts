@@ -1,11 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 
 // Promises of the interface page, each run end to end as a workflow step.
 const emulator = useEmulator({ readyAfterPolls: 1 });
 const HOUR = 3_600_000;
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
 const createKey = (inputs: Record<string, string>) =>
   stepInputs(emulator(), { operation: 'create-key', 'revoke-on-exit': 'false', ...inputs });
 const sentBody = () => apiRequests(emulator()).find((r) => r.method === 'POST')?.body as Record<string, unknown>;

@@ -1,11 +1,10 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 
 const emulator = useEmulator();
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
 const keyIds = () =>
   emulator()
     .keys()

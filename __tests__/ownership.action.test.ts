@@ -1,8 +1,15 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, keysNamed, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import {
+  apiRequests,
+  errorLines,
+  expectLostKeyReplacedThenRevoked,
+  keysNamed,
+  reverseEndpointInputs,
+  stepInputs,
+  useEmulator,
+} from './helpers/emulator.js';
 
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const intentName = (state: Record<string, string>) => (JSON.parse(state.intent ?? '{}') as { name?: string }).name;
 
 describe("the API's clock ten minutes behind the runner's", () => {
@@ -10,14 +17,7 @@ describe("the API's clock ten minutes behind the runner's", () => {
 
   test("a key under the generated name is the step's whatever its createdAt: found after a lost answer, none outlives the job", async () => {
     emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
-    const inputs = stepInputs(emulator(), { operation: 'create-key' });
-    const main = await runStep(inputs);
-    expect(main.exitCode).toBe(0);
-    expect(main.stdout).toMatch(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer/);
-    expect(keysNamed(emulator(), main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
-    const post = await runStep(inputs, { state: main.state });
-    expect(post.exitCode).toBe(0);
-    expect(keysNamed(emulator(), main.outputs.name)).toEqual([]);
+    await expectLostKeyReplacedThenRevoked(emulator());
   });
 
   test('the post step of a step killed before the answer finds the key by its generated name', async () => {

@@ -2,19 +2,12 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { parse } from 'yaml';
 import { readFileSync } from 'node:fs';
+import { OPERATIONS } from '../src/inputs/common.js';
 import { InputError } from '../src/inputs/errors.js';
 import { readSettings } from '../src/inputs/index.js';
 import { BASE_INPUTS, setInputs } from './helpers/inputs.js';
 
 const declared = Object.keys((parse(readFileSync(new URL('../action.yml', import.meta.url), 'utf8')) as { inputs: object }).inputs);
-const OPERATIONS = [
-  'create-key',
-  'delete-key',
-  'prune-keys',
-  'create-private-endpoint',
-  'create-reverse-private-endpoint',
-  'delete-reverse-private-endpoint',
-];
 let restore = (): void => undefined;
 afterEach(() => restore());
 

@@ -1,13 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 import { cancelledMain, until } from './helpers/signals.js';
 
 // Only the step's mark (or an ID from an answer to its own request) proves an endpoint its own;
 // another job with the same inputs makes the same endpoint, without this step's mark.
 const emulator = useEmulator({ readyAfterPolls: 1 });
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
 
 /** A target no other test uses, so that if-exists reuse finds only what the test made. */
 const freshTarget = () => `com.amazonaws.vpce.us-east-1.vpce-svc-${randomBytes(9).toString('hex').slice(0, 17)}`;

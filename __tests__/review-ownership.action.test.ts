@@ -1,9 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 import { MANAGED } from './helpers/services.js';
 
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const RUNNER_IP = '34.120.17.5';
 
 describe('allow-runner-ip with a description the user chose (no nonce)', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { useEmulator } from './helpers/emulator.js';
-import { errorLines, named, serviceInputs } from './helpers/services.js';
+import { errorLines, useEmulator } from './helpers/emulator.js';
+import { named, serviceInputs } from './helpers/services.js';
 import { cancelledMain, until } from './helpers/signals.js';
 
 // The runner cancels a job with SIGINT, then SIGTERM 7.5 s later, then SIGKILL; the post step still runs.

@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
-import { errorLines, MANAGED } from './helpers/services.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
+import { MANAGED } from './helpers/services.js';
 
 const emulator = useEmulator({ serviceTransitionPolls: 1 });
 const HOUR = 3_600_000;

@@ -1,13 +1,12 @@
 import { describe, expect, test } from '@jest/globals';
 import { runJob, runStep } from '../emulator/runner.js';
 import { type ServiceState, startEmulator } from '../emulator/server.js';
-import { apiRequests, stepInputs, useEmulator } from './helpers/emulator.js';
+import { apiRequests, errorLines, stepInputs, useEmulator } from './helpers/emulator.js';
 import { CONTRACT_INTERVALS } from './helpers/intervals.js';
 import { cancelledMain, until } from './helpers/signals.js';
 
 // A state in motion is seen once, then settles on the next poll.
 const emulator = useEmulator({ serviceTransitionPolls: 1 });
-const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 const commands = () => apiRequests(emulator()).flatMap((r) => (r.method === 'PATCH' ? [(r.body as { command: string }).command] : []));
 const inputs = (extra: Record<string, string> = {}) =>
   stepInputs(emulator(), { operation: 'start-service', service: emulator().serviceId, ...extra });

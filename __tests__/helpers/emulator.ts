@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, beforeEach } from '@jest/globals';
+import { afterAll, beforeAll, beforeEach, expect } from '@jest/globals';
+import { runStep } from '../../emulator/runner.js';
 import { type Emulator, type EmulatorOptions, startEmulator } from '../../emulator/server.js';
 
 /**
@@ -31,6 +32,9 @@ export function stepInputs(emulator: Emulator, inputs: Record<string, string> = 
   };
 }
 
+/** The `::error` workflow commands a step printed (with or without properties), one per line. */
+export const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error'));
+
 /** Requests that reached the API proper (not the emulator's control routes). */
 export function apiRequests(emulator: Emulator) {
   return emulator.requests.filter((request) => request.path.startsWith('/v1/'));
@@ -55,4 +59,19 @@ export function reverseEndpointInputs(emulator: Emulator, inputs: Record<string,
 /** The emulator's keys under `name` (a step's generated name, say). */
 export function keysNamed(emulator: Emulator, name: string | undefined) {
   return emulator.keys().filter((key) => key.name === name);
+}
+
+/**
+ * A create-key step whose first answer never arrived as sent (`fault` is already added): the key
+ * made is deleted, a fresh one is the result, and its post step leaves none under the name.
+ */
+export async function expectLostKeyReplacedThenRevoked(emulator: Emulator): Promise<void> {
+  const inputs = stepInputs(emulator, { operation: 'create-key' });
+  const main = await runStep(inputs);
+  expect(main.exitCode).toBe(0);
+  expect(main.stdout).toMatch(/Deleted key\(s\) [0-9a-f-]{36}, created by this step although no answer/);
+  expect(keysNamed(emulator, main.outputs.name).map((key) => key.id)).toEqual([main.outputs.id]);
+  const post = await runStep(inputs, { state: main.state });
+  expect(post.exitCode).toBe(0);
+  expect(keysNamed(emulator, main.outputs.name)).toEqual([]);
 }

@@ -19,5 +19,4 @@ const live = (emulator: Emulator) => emulator.services().filter((service) => ser
 /** The live services besides the seeded one. */
 export const madeServices = (emulator: Emulator) => live(emulator).filter((service) => service.id !== emulator.serviceId);
 export const named = (emulator: Emulator, name: string | undefined) => live(emulator).filter((service) => service.name === name);
-export const errorLines = (stdout: string) => stdout.split('\n').filter((line) => line.startsWith('::error::'));
 export const MANAGED = { key: 'managed-by', value: 'clickhouse-cloud-action' };
