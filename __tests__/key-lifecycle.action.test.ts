@@ -50,6 +50,38 @@ describe('the post step', () => {
     expect(keyIds()).toContain(main.outputs.id);
   });
 
+  test('refuses to revoke in another organization than the main step used: its 404 would pass for "already gone"', async () => {
+    const inputs = stepInputs(emulator(), { operation: 'create-key', organization: '' });
+    const main = await runStep(inputs, { env: { CLICKHOUSE_ORG_ID: emulator().organizationId } });
+    expect(main.exitCode).toBe(0);
+    const other = '0b7c1a52-3a0e-4d4e-9c1e-5f0f2d6a8b11';
+    const post = await runStep(inputs, { state: main.state, env: { CLICKHOUSE_ORG_ID: other } });
+    expect(post.exitCode).toBe(1);
+    expect(errorLines(post.stdout)).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^::error::The post step could not finish what the main step began: the organization now in effect \\(${other}\\) is not the one the main step worked in .*Left as it is: API key ${main.outputs.id}: delete it `,
+        ),
+      ),
+    ]);
+    expect(apiRequests(emulator()).filter((r) => r.method === 'DELETE')).toEqual([]);
+    expect(keyIds()).toContain(main.outputs.id);
+  });
+
+  test('a post step without credentials names the key it leaves', async () => {
+    const inputs = stepInputs(emulator(), { operation: 'create-key' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(0);
+    const post = await runStep({ ...inputs, 'api-key-id': '', 'api-key-secret': '' }, { state: main.state });
+    expect(post.exitCode).toBe(1);
+    expect(errorLines(post.stdout)).toEqual([
+      expect.stringMatching(
+        new RegExp(`^::error::The post step could not finish .*'api-key-id'.*Left as it is: API key ${main.outputs.id}: delete it `),
+      ),
+    ]);
+    expect(keyIds()).toContain(main.outputs.id);
+  });
+
   test('refuses to revoke with credentials other than the main step used', async () => {
     const inputs = stepInputs(emulator(), { operation: 'create-key', 'api-key-id': '', 'api-key-secret': '' });
     const admin = { CLICKHOUSE_CLOUD_API_KEY: emulator().adminKey.keyId, CLICKHOUSE_CLOUD_API_SECRET: emulator().adminKey.secret };

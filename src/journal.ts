@@ -75,6 +75,8 @@ export interface JournalRecord {
   finished: boolean;
   /** The last 4 characters of the key ID the main step authenticated with, to notice changed credentials. */
   authSuffix?: string;
+  /** The organization the main step worked in, to notice a changed CLICKHOUSE_ORG_ID. */
+  organizationId?: string;
 }
 
 const NAMES = {
@@ -84,11 +86,16 @@ const NAMES = {
   refused: 'refused',
   finished: 'finished',
   auth: 'auth',
+  organization: 'organization',
 } as const;
 
-/** Which key the main step authenticated with (its last 4 characters, never the secret), for the post step. */
-export function recordCredentials(keyId: string): void {
+/**
+ * Which key the main step authenticated with (its last 4 characters, never the secret) and in
+ * which organization, for the post step.
+ */
+export function recordCredentials(keyId: string, organizationId: string): void {
   core.saveState(NAMES.auth, keyId.slice(-4));
+  core.saveState(NAMES.organization, organizationId);
 }
 
 /** The journal in the step's saved state. */
@@ -116,5 +123,6 @@ export function readJournal(): JournalRecord {
     refused: core.getState(NAMES.refused) === 'true',
     finished: core.getState(NAMES.finished) === 'true',
     authSuffix: core.getState(NAMES.auth) || undefined,
+    organizationId: core.getState(NAMES.organization) || undefined,
   };
 }

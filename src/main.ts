@@ -21,7 +21,7 @@ export async function runMain(): Promise<void> {
     const settings = await readSettings(now);
     for (const name of ignoredInputs(settings.operation))
       core.warning(`Input '${name}' is not used by ${settings.operation}; it is ignored.`);
-    recordCredentials(settings.common.credentials.keyId);
+    recordCredentials(settings.common.credentials.keyId, settings.common.organizationId);
     client = await connect(settings.common, cancellation);
     const result = await runOperation(settings, {
       client,
@@ -31,8 +31,12 @@ export async function runMain(): Promise<void> {
       warn: (line) => core.warning(line),
     });
     // A cancelled job runs no later step: what this step made is undone by its post step, not handed over.
-    if (cancellation.cancelled) throw new CancelledError(cancellation.cancelled, 'it could finish');
+    const stopIfCancelled = () => {
+      if (cancellation.cancelled) throw new CancelledError(cancellation.cancelled, 'it could finish');
+    };
+    stopIfCancelled();
     await publish(result);
+    stopIfCancelled();
     stateJournal.finished();
   } catch (error) {
     await fail(operation, error);

@@ -10,7 +10,7 @@ import { finishServiceStart } from './operations/start-service.js';
 import { finishService } from './operations/create-service.js';
 import { finishPrivateEndpoint } from './operations/create-private-endpoint.js';
 import { finishReverseEndpoint } from './operations/create-reverse-private-endpoint.js';
-import { checkSameCredentials } from './operations/same-credentials.js';
+import { checkSameCredentials, leftAsItIs } from './operations/same-credentials.js';
 import { maskSuppliedSecrets } from './secrets.js';
 
 const OPERATION = {
@@ -50,11 +50,8 @@ export async function runPost(): Promise<void> {
 }
 
 async function finish(intent: Intent, record: JournalRecord): Promise<void> {
-  const common = readCommon(OPERATION[intent.kind]);
-  checkSameCredentials(intent, record, common.credentials.keyId);
   const context = {
-    client: await connect(common, undefined, { step: 'post', handover: readHandover() }),
-    organizationId: common.organizationId,
+    ...(await connectAsMain(intent, record)),
     log: info,
     warn: (line: string) => core.warning(line),
   };
@@ -72,6 +69,18 @@ async function finish(intent: Intent, record: JournalRecord): Promise<void> {
     case 'service':
       return finishService(intent, record, context);
   }
+}
+
+/** The client and organization the main step used, or a failure naming what is left when the job no longer has them. */
+async function connectAsMain(intent: Intent, record: JournalRecord) {
+  let common;
+  try {
+    common = readCommon(OPERATION[intent.kind]);
+  } catch (error) {
+    throw new Error(`${reasonOf(error)}.${leftAsItIs(intent, record)}`);
+  }
+  checkSameCredentials(intent, record, common.credentials.keyId, common.organizationId);
+  return { client: await connect(common, undefined, { step: 'post', handover: readHandover() }), organizationId: common.organizationId };
 }
 
 const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

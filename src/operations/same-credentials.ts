@@ -39,14 +39,29 @@ function leftBehind(intent: Intent, record: JournalRecord): string {
   }
 }
 
+/** What a post step that cannot act leaves, in the words of its failure; empty when it would not have acted. */
+export function leftAsItIs(intent: Intent, record: JournalRecord): string {
+  return actsOnExit(intent, record) ? ` Left as it is: ${leftBehind(intent, record)}.` : '';
+}
+
 /**
- * The post step authenticates with the credentials in effect when the job ends. A later step may
- * have exported another key to CLICKHOUSE_CLOUD_API_KEY (or revoked the one it exported): acting
- * with it would surprise the user or fail halfway, so the step stops first, naming what it leaves.
+ * The post step authenticates with the credentials in effect when the job ends, in the
+ * organization then in effect. A later step may have exported another key to
+ * CLICKHOUSE_CLOUD_API_KEY (or revoked the one it exported), or another CLICKHOUSE_ORG_ID: acting
+ * with them would surprise the user, fail halfway, or take the other organization's 404 for
+ * "already gone", so the step stops first, naming what it leaves.
  */
-export function checkSameCredentials(intent: Intent, record: JournalRecord, keyId: string): void {
-  if (!record.authSuffix || keyId.slice(-4) === record.authSuffix || !actsOnExit(intent, record)) return;
-  throw new Error(
-    `the credentials now in effect are not the key the main step authenticated with (…${record.authSuffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY. Left as it is: ${leftBehind(intent, record)}.`,
-  );
+export function checkSameCredentials(intent: Intent, record: JournalRecord, keyId: string, organizationId: string): void {
+  const left = leftAsItIs(intent, record);
+  if (!left) return;
+  if (record.authSuffix && keyId.slice(-4) !== record.authSuffix) {
+    throw new Error(
+      `the credentials now in effect are not the key the main step authenticated with (…${record.authSuffix}); a later step probably exported another key to CLICKHOUSE_CLOUD_API_KEY.${left}`,
+    );
+  }
+  if (record.organizationId && organizationId.toLowerCase() !== record.organizationId.toLowerCase()) {
+    throw new Error(
+      `the organization now in effect (${organizationId}) is not the one the main step worked in (${record.organizationId}); a later step probably exported another CLICKHOUSE_ORG_ID.${left}`,
+    );
+  }
 }
