@@ -35,6 +35,24 @@ const posts = () => apiRequests(emulator()).filter((r) => r.method === 'POST');
 const received = (method: string) => () => emulator().requests.some((r) => r.method === method);
 const committed = (method: string) => () => emulator().requests.some((r) => r.method === method && r.status === 200);
 
+describe("a later step whose description quotes this step's", () => {
+  test("the post step's sweep after a lost answer leaves it: only a description ending with the mark is the step's", async () => {
+    const target = freshTarget();
+    emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
+    const first = endpointStep(target, { 'if-exists': 'create' });
+    const main = await runStep(first);
+    expect(main.exitCode).toBe(0);
+    expect(main.state.ambiguous).toBe('true');
+    // A later step copies the first one's output, mark included, into its own description.
+    const later = await runStep(endpointStep(target, { 'if-exists': 'create', description: main.outputs.description as string }));
+    expect(later.exitCode).toBe(0);
+    expect(later.outputs.description).toContain(main.outputs.description);
+    const post = await runStep(first, { state: main.state });
+    expect(post.exitCode).toBe(0);
+    expect(ids(target).sort()).toEqual([main.outputs.id, later.outputs.id].sort());
+  });
+});
+
 describe('custom private DNS names', () => {
   const dnsNames = () => `db-${randomBytes(4).toString('hex')}.example.com`;
 

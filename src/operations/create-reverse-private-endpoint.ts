@@ -145,11 +145,14 @@ function hasUuid(endpoint: ReversePrivateEndpoint | undefined): endpoint is Reve
   return typeof endpoint?.id === 'string' && isUuid(endpoint.id);
 }
 
-/** The service's endpoints whose description carries the step's mark: provably the step's. */
+/**
+ * The service's endpoints whose description ends with the step's mark, as the step appends it:
+ * provably the step's. A description that only contains it may be a later step's quoting this one's.
+ */
 async function markedEndpoints(client: ApiClient, organizationId: string, intent: EndpointIntent) {
   const listed = await listEndpoints(client, organizationId, intent.serviceId);
   const tag = `[${intent.mark}]`;
-  return { ...listed, result: listed.result.filter(hasUuid).filter((e) => (e.description ?? '').includes(tag)) };
+  return { ...listed, result: listed.result.filter(hasUuid).filter((e) => (e.description ?? '').trimEnd().endsWith(tag)) };
 }
 
 /**
