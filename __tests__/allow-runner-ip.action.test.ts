@@ -177,6 +177,9 @@ describe('allow-runner-ip', () => {
     ['ip-lookup-urls', { 'ip-lookup-urls': 'http://checkip.amazonaws.com' }],
     ['ip-lookup-urls', { 'ip-lookup-urls': 'not a url' }],
     ['ip-lookup-urls', { 'ip-lookup-urls': 'https://ci:hunter2@checkip.example.com' }],
+    // Read with "ci:" as its scheme, and a URL that does not parse: neither is quoted.
+    ['ip-lookup-urls', { 'ip-lookup-urls': 'ci:hunter2@checkip.example.com' }],
+    ['ip-lookup-urls', { 'ip-lookup-urls': 'https://ci:hunter2@check ip.example.com' }],
     ['remove-on-exit', { 'remove-on-exit': 'sometimes' }],
     ['service', { service: 'svc-1' }],
   ])('bad %s %j fails naming it, with no request', async (input, bad) => {

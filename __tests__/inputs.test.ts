@@ -111,6 +111,10 @@ describe('every bad input names the input, the problem and what is accepted', ()
       { 'api-url': 'https://ci:hunter2@api.clickhouse.cloud' },
       /^Input 'api-url' is a URL that carries credentials \(not shown\)\. Accepted: /,
     ],
+    [
+      { 'api-url': 'ci:hunter2@api.clickhouse.cloud' },
+      /^Input 'api-url' is a value with "@" \(not shown: it may carry credentials\), which uses ci:\/\//,
+    ],
     [{ 'api-url': 'ftp://127.0.0.1' }, /^Input 'api-url' is "ftp:\/\/127\.0\.0\.1", which uses ftp:/],
     [{ body: '[1, 2]' }, /^Input 'body' is not an object/],
     [{ body: '{"name": "x",' }, /^Input 'body' is neither JSON nor YAML/],

@@ -95,11 +95,13 @@ function readCredentials(): Credentials {
  * a network); `what` says the value in the error ("is ...", "has ...").
  */
 export function parseSecureUrl(input: string, value: string, accepted: string, what = 'is'): URL {
+  // A value with an "@" is never quoted, parsed or not: what stands before it may be a password.
+  const shown = value.includes('@') ? 'a value with "@" (not shown: it may carry credentials)' : quote(value);
   let url: URL;
   try {
     url = new URL(value);
   } catch {
-    throw new InputError(input, `${what} ${quote(value)}, not a URL`, accepted);
+    throw new InputError(input, `${what} ${shown}, not a URL`, accepted);
   }
   const problem = urlProblem(url);
   // The value never quoted: the error would show the password.
@@ -107,7 +109,7 @@ export function parseSecureUrl(input: string, value: string, accepted: string, w
   if (problem === 'unencrypted') {
     throw new InputError(
       input,
-      `${what} ${quote(value)}, which uses ${url.protocol}// to ${url.hostname}: it would cross the network unencrypted`,
+      `${what} ${shown}, which uses ${url.protocol}// to ${url.hostname}: it would cross the network unencrypted`,
       accepted,
     );
   }
