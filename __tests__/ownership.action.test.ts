@@ -81,23 +81,24 @@ describe('keys the post step cannot look for', () => {
 });
 
 describe('IDs in answers', () => {
-  /** How many more answers of each create get `..` for the ID they name. */
-  const garble: Record<string, number> = {};
+  /** How many more answers of each create name `id` (absent: no ID at all) for what they made. */
+  const garble: Record<string, { times: number; id?: string }> = {};
   const emulator = useEmulator({
     serviceTransitionPolls: 1,
     laterApi: (operation, result) => {
-      if (!garble[operation]) return result;
-      garble[operation] -= 1;
-      if (operation.endsWith('/keys')) return { ...(result as object), key: { ...(result as { key: object }).key, id: '..' } };
-      if (operation.endsWith('/services'))
-        return { ...(result as object), service: { ...(result as { service: object }).service, id: '..' } };
-      return { ...(result as object), id: '..' };
+      const change = garble[operation];
+      if (!change?.times) return result;
+      change.times -= 1;
+      const withId = <T extends object>(made: T) => ({ ...made, id: change.id });
+      if (operation.endsWith('/keys')) return { ...(result as object), key: withId((result as { key: object }).key) };
+      if (operation.endsWith('/services')) return { ...(result as object), service: withId((result as { service: object }).service) };
+      return withId(result as object);
     },
   });
   const noDotPaths = () => apiRequests(emulator()).filter((request) => request.path.includes('..'));
 
   test('a key created with an ID that is not a UUID is an unreadable answer: found by name, never put into a path', async () => {
-    garble['POST /v1/organizations/{organizationId}/keys'] = 1;
+    garble['POST /v1/organizations/{organizationId}/keys'] = { times: 1, id: '..' };
     const inputs = stepInputs(emulator(), { operation: 'create-key' });
     const main = await runStep(inputs);
     expect(main.exitCode).toBe(0);
@@ -110,7 +111,7 @@ describe('IDs in answers', () => {
   });
 
   test('a service created with an ID that is not a UUID is found by its tags, given a new password, and deleted by the post step', async () => {
-    garble['POST /v1/organizations/{organizationId}/services'] = 1;
+    garble['POST /v1/organizations/{organizationId}/services'] = { times: 1, id: '..' };
     const inputs = stepInputs(emulator(), {
       operation: 'create-service',
       provider: 'aws',
@@ -133,11 +134,12 @@ describe('IDs in answers', () => {
   });
 
   test('a reverse endpoint created with an ID that is not a UUID is found by its mark, and deleted by the post step of a cancelled job', async () => {
-    garble['POST /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints'] = 1;
+    garble['POST /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints'] = { times: 1, id: '..' };
     const inputs = reverseEndpointInputs(emulator(), { 'if-exists': 'create', description: 'bad id answer' });
     const main = await runStep(inputs);
     expect(main.exitCode).toBe(0);
     expect(main.stdout).toMatch(/a reverse private endpoint ID that is not a UUID \("\.\."\)/);
+    expect(main.outputs.id).toMatch(/^[0-9a-f-]{36}$/);
     const post = await runStep(inputs, { state: { ...main.state, finished: '' } });
     expect(post.exitCode).toBe(0);
     expect(noDotPaths()).toEqual([]);
@@ -146,6 +148,24 @@ describe('IDs in answers', () => {
         .reversePrivateEndpoints()
         .filter((endpoint) => endpoint.id === main.outputs.id),
     ).toEqual([]);
+  });
+  test.each([
+    ['service', 'POST /v1/organizations/{organizationId}/services', /no service ID/],
+    [
+      'reverse private endpoint',
+      'POST /v1/organizations/{organizationId}/services/{serviceId}/clickpipesReversePrivateEndpoints',
+      /no reverse private endpoint ID/,
+    ],
+  ])('a %s answered without its ID is an unreadable answer: found by its mark, one create', async (_what, operation, said) => {
+    garble[operation] = { times: 1 };
+    const inputs = operation.endsWith('/services')
+      ? stepInputs(emulator(), { operation: 'create-service', provider: 'aws', region: 'us-east-1', 'ip-access-list': '34.120.17.5' })
+      : reverseEndpointInputs(emulator(), { 'if-exists': 'create', description: 'no id answer' });
+    const main = await runStep(inputs);
+    expect(main.exitCode).toBe(0);
+    expect(main.stdout).toMatch(said);
+    expect(main.outputs.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(apiRequests(emulator()).filter((r) => r.method === 'POST' && !r.path.endsWith('/password'))).toHaveLength(1);
   });
 });
 

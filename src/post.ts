@@ -77,7 +77,7 @@ async function connectAsMain(intent: Intent, record: JournalRecord) {
   try {
     common = readCommon(OPERATION[intent.kind]);
   } catch (error) {
-    throw new Error(`${reasonOf(error)}.${leftAsItIs(intent, record)}`);
+    throw new Error(`${reasonOf(error)}.${leftAsItIs(intent, record)}`, { cause: error });
   }
   checkSameCredentials(intent, record, common.credentials.keyId, common.organizationId);
   return { client: await connect(common, undefined, { step: 'post', handover: readHandover() }), organizationId: common.organizationId };

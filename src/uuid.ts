@@ -8,3 +8,8 @@ export function idProblem(what: string, ids: Array<string | undefined>): string 
   const bad = ids.find((id) => id !== undefined && !isUuid(id));
   return bad === undefined ? undefined : `a ${what} ID that is not a UUID (${JSON.stringify(bad.slice(0, 40))})`;
 }
+
+/** Why an answer to a create does not name what it made: no ID, or one not a UUID; undefined when it does. */
+export function madeIdProblem(what: string, id: string | undefined): string | undefined {
+  return id === undefined ? `no ${what} ID` : idProblem(what, [id]);
+}

@@ -10,7 +10,7 @@ import { listEndpoints } from './reverse-endpoint-list.js';
 import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 import { waitForReady } from './wait-for-ready.js';
-import { idProblem, isUuid } from '../uuid.js';
+import { isUuid, madeIdProblem } from '../uuid.js';
 
 /** Every output the interface promises, so a field the API leaves out is empty, not missing. */
 const EMPTY_OUTPUTS = {
@@ -119,7 +119,7 @@ async function createMarked(
     journal,
     intent,
     (onAmbiguous) =>
-      client.post<ReversePrivateEndpoint>(listPath, request, onAmbiguous, (made) => idProblem('reverse private endpoint', [made.id])),
+      client.post<ReversePrivateEndpoint>(listPath, request, onAmbiguous, (made) => madeIdProblem('reverse private endpoint', made.id)),
     recover,
     (result) => (hasUuid(result) ? result.id : undefined),
   );

@@ -12,7 +12,7 @@ import type { OperationResult } from './result.js';
 import { deleteServices, howToDeleteService } from './service-deletion.js';
 import { waitUntilServing } from './service-readiness.js';
 import { listServices, markTags, servicesTagged } from './service-tags.js';
-import { idProblem, isUuid } from '../uuid.js';
+import { isUuid, madeIdProblem } from '../uuid.js';
 
 type ServiceIntent = Extract<Intent, { kind: 'service' }>;
 /** The user the API creates every service with; the password it answers is this user's. */
@@ -106,8 +106,8 @@ export async function createService(settings: CreateServiceSettings, { client, j
           servicesPath(organizationId),
           { ...settings.request, ipAccessList },
           onAmbiguous,
-          // An ID not of the document's form makes the answer unreadable: the service is found by its tags.
-          (result) => idProblem('service', [result.service?.id]),
+          // No ID, or one not of the document's form, makes the answer unreadable: the service is found by its tags.
+          (result) => madeIdProblem('service', result.service?.id),
         );
         mask(answer.result.password);
         return answer;
