@@ -73,6 +73,16 @@ async function createKey(e: Emulator, body: Record<string, unknown>, auth?: Cred
   return call(e, 'POST', `${orgPath(e)}/keys`, { body, ...(auth ? { auth } : {}) });
 }
 
+describe('recorded requests', () => {
+  test('name the key that authenticated, never its credentials: a failing test prints them', async () => {
+    const e = await start();
+    expect((await call(e, 'GET', `${orgPath(e)}/keys`)).status).toBe(200);
+    const [request] = e.requests;
+    expect(request).toMatchObject({ keyId: e.adminKey.keyId, headers: { authorization: 'Basic ***' } });
+    expect(JSON.stringify(e.requests)).not.toContain(Buffer.from(`${e.adminKey.keyId}:${e.adminKey.secret}`).toString('base64'));
+  });
+});
+
 describe('API keys', () => {
   test('a created key authenticates, and is marked used only once it has been', async () => {
     const e = await start();

@@ -49,7 +49,9 @@ function firstError(run: TimedRun): string {
 }
 
 function expectOk(run: TimedRun, what: string): TimedRun {
-  if (run.exitCode !== 0) throw new Error(`${what} exited ${run.exitCode}: ${firstError(run)}\n${run.stdout}\n${run.stderr}`);
+  // The runner hides what `::add-mask::` names; printed here, those lines would show the secrets.
+  const stdout = run.stdout.replace(/^::add-mask::.*$/gm, '::add-mask::***');
+  if (run.exitCode !== 0) throw new Error(`${what} exited ${run.exitCode}: ${firstError(run)}\n${stdout}\n${run.stderr}`);
   return run;
 }
 

@@ -67,6 +67,7 @@ export interface RecordedRequest {
   path: string;
   /** The query string without its `?`. */
   query: string;
+  /** The request's headers, `authorization` as `Basic ***` (keyId says which key it was). */
   headers: Record<string, string>;
   rawBody: string;
   /** rawBody parsed as JSON; undefined when it is empty or not JSON. */
@@ -368,8 +369,12 @@ class EmulatorServer implements Emulator {
       method: req.method ?? '',
       path: url.pathname,
       query: url.search.slice(1),
+      // The credentials are read from the request itself: a record that a failing test prints must not decode to a secret.
       headers: Object.fromEntries(
-        Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(', ') : (value ?? '')]),
+        Object.entries(req.headers).map(([name, value]) => [
+          name,
+          name === 'authorization' ? 'Basic ***' : Array.isArray(value) ? value.join(', ') : (value ?? ''),
+        ]),
       ),
       rawBody,
       body: parseJson(rawBody),
@@ -380,7 +385,7 @@ class EmulatorServer implements Emulator {
 
     // A fault strikes only a request the API would accept: an invalid one is refused as usual,
     // so a fault-injection test cannot hide a request the document does not allow.
-    const admitted = this.admit(record, remoteAddress);
+    const admitted = this.admit(record, req.headers.authorization, remoteAddress);
     const fault = typeof admitted === 'function' ? this.takeFault(record.method, record.path) : undefined;
     if (fault?.kind === 'reset') {
       req.socket.destroy();
@@ -441,7 +446,7 @@ class EmulatorServer implements Emulator {
    * Authenticates, routes and validates a request. Returns the answer when it is refused, or the
    * function that carries it out (and answers) when it is admitted.
    */
-  private admit(record: RecordedRequest, remoteAddress: string | undefined): Answer | (() => Answer) {
+  private admit(record: RecordedRequest, authorization: string | undefined, remoteAddress: string | undefined): Answer | (() => Answer) {
     const now = Date.now();
     const headers: Record<string, string> = {};
     let operation: Operation | undefined;
@@ -451,7 +456,7 @@ class EmulatorServer implements Emulator {
       return checked(operation, { status, headers: { ...headers, ...error.headers }, body });
     };
     try {
-      const { key, keyId } = this.authenticate(record.headers.authorization, remoteAddress, now);
+      const { key, keyId } = this.authenticate(authorization, remoteAddress, now);
       record.keyId = keyId;
       if (this.options.rateLimit) this.consumeRateLimit(key, now, this.options.rateLimit, headers);
       const matched = this.route(record.method, record.path);
