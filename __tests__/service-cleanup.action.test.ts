@@ -79,12 +79,17 @@ describe('prune-services', () => {
     expect(apiRequests(emulator()).map((r) => r.method)).toEqual(['GET']);
     expect(stateOf(s.oldTagged)).toBe('running');
   });
+});
 
-  test('a server that ignores the filter still never reaches an untagged service', async () => {
-    const id = emulator().seedService({ name: 'prune-c-untagged', createdAt: ago(72 * HOUR) });
-    const step = await runStep(stepInputs(emulator(), { operation: 'prune-services', 'name-prefix': 'prune-c-' }));
+describe('prune-services on a server that ignores the filter', () => {
+  const careless = useEmulator({ serviceTransitionPolls: 1, serviceFilterIgnored: true });
+
+  test('still never reaches an untagged service: the tag is checked on every service listed', async () => {
+    const untagged = careless().seedService({ name: 'prune-c-untagged', createdAt: ago(72 * HOUR) });
+    const tagged = careless().seedService({ name: 'prune-c-tagged', tags: [MANAGED], createdAt: ago(72 * HOUR) });
+    const step = await runStep(stepInputs(careless(), { operation: 'prune-services', 'name-prefix': 'prune-c-' }));
     expect(step.exitCode).toBe(0);
-    expect(step.outputs.count).toBe('0');
-    expect(stateOf(id)).toBe('running');
+    expect(JSON.parse(step.outputs.deleted ?? '')).toEqual([tagged]);
+    expect(careless().service(untagged).state).toBe('running');
   });
 });

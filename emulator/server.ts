@@ -54,6 +54,8 @@ export interface EmulatorOptions extends ReverseEndpointOptions {
   servicePingFailures?: ServiceOptions['pingFailures'];
   /** A DELETE of a service in a deletable state is still answered 409 this many times first (default 0). */
   serviceDeleteConflicts?: ServiceOptions['deleteConflicts'];
+  /** GET /services lists every service whatever its `filter` (default false). */
+  serviceFilterIgnored?: ServiceOptions['ignoreFilter'];
   /**
    * Changes a 200's `result` after it was checked against the document, as a later API may answer
    * (extra fields, enum values the document does not list). Keyed like the document: `POST /v1/...`.
@@ -249,6 +251,7 @@ class EmulatorServer implements Emulator {
       bareSingleAddresses: options.serviceBareSingleAddresses,
       pingFailures: options.servicePingFailures,
       deleteConflicts: options.serviceDeleteConflicts,
+      ignoreFilter: options.serviceFilterIgnored,
       documentOnly: options.documentOnly,
     });
     this.rpes = new ReversePrivateEndpoints(this.serviceId, options);

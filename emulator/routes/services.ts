@@ -48,6 +48,8 @@ export interface ServiceOptions {
   documentOnly?: boolean;
   /** A DELETE of a service in a state the API deletes is still answered 409 this many times (default 0), as the vendor's provider reports. */
   deleteConflicts?: number;
+  /** List every service whatever `filter` says, as an older or careless server might (default false). */
+  ignoreFilter?: boolean;
 }
 
 export interface SeedService {
@@ -244,7 +246,9 @@ export class Services implements Resource {
       const [, key, value] = match;
       return (record: ServiceRecord) => (record.tags ?? []).some((tag) => tag.key === key && (value === undefined || tag.value === value));
     });
-    return this.records.filter((record) => tests.every((test) => test(record))).map((record) => this.answerOf(record));
+    return this.records
+      .filter((record) => this.options.ignoreFilter || tests.every((test) => test(record)))
+      .map((record) => this.answerOf(record));
   }
 
   private create({ body }: Context) {
