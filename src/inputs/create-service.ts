@@ -1,4 +1,3 @@
-import { isUuid } from '../uuid.js';
 import { requestSchemas } from '../api/request-schemas.js';
 import type { IpAccessListEntry, ResourceTag, ServicePostRequest } from '../api/types.js';
 import { readLookupUrls } from './allow-runner-ip.js';
@@ -8,7 +7,7 @@ import { parseDuration } from './duration.js';
 import { InputError, quote } from './errors.js';
 import { pickIpAccessList } from './ip-access-list.js';
 import { defaultServiceName, nonce, serviceMark } from './key-name.js';
-import { readBoolean, readInput, splitList } from './read.js';
+import { parseUuid, readBoolean, readChoice, readInput, splitList } from './read.js';
 
 const schema = requestSchemas.ServicePostRequest;
 const PROVIDERS = schema.properties.provider.enum;
@@ -76,26 +75,19 @@ export function readCreateService(common: CommonSettings, bodyInput: Record<stri
     (value) => checkName('body.name', value as string),
     () => defaultServiceName(stepNonce),
   );
-  const provider = pick(
-    'provider',
-    body,
-    'provider',
-    (text) => oneOf('provider', text, PROVIDERS),
-    (value) => value as string,
-    () => {
-      throw new InputError('provider', 'is required but empty', PROVIDERS.join(', '));
-    },
-  );
-  const region = pick(
-    'region',
-    body,
-    'region',
-    (text) => oneOf('region', text, REGIONS),
-    (value) => value as string,
-    () => {
-      throw new InputError('region', 'is required but empty', REGIONS.join(', '));
-    },
-  );
+  const required = (input: 'provider' | 'region', values: readonly string[]) =>
+    pick(
+      input,
+      body,
+      input,
+      (text) => oneOf(input, text, values),
+      (value) => value as string,
+      () => {
+        throw new InputError(input, 'is required but empty', values.join(', '));
+      },
+    );
+  const provider = required('provider', PROVIDERS);
+  const region = required('region', REGIONS);
   const request: CreateServiceSettings['request'] = {
     ...body,
     name,
@@ -122,7 +114,7 @@ export function readCreateService(common: CommonSettings, bodyInput: Record<stri
   if (releaseChannel !== undefined)
     request.releaseChannel = oneOf('release-channel', releaseChannel, RELEASE_CHANNELS) as ServicePostRequest['releaseChannel'];
   const backupId = readInput('backup-id');
-  if (backupId !== undefined) request.backupId = checkUuid('backup-id', backupId);
+  if (backupId !== undefined) request.backupId = parseUuid('backup-id', backupId, 'the UUID of a backup of a service in the same region');
   const userTags = pick(
     'tags',
     body,
@@ -141,14 +133,12 @@ export function readCreateService(common: CommonSettings, bodyInput: Record<stri
   }
   checkReplicaBand(request);
   const ipAccessList = pickIpAccessList(body);
-  const ifExists = (readInput('if-exists') ?? 'fail').toLowerCase();
-  if (!(IF_EXISTS as readonly string[]).includes(ifExists)) {
-    throw new InputError(
-      'if-exists',
-      `is ${quote(readInput('if-exists'))}`,
-      'fail (a service of the same name is an error) or reuse (it is the result, never deleted by this step)',
-    );
-  }
+  const ifExists = readChoice(
+    'if-exists',
+    IF_EXISTS,
+    'fail',
+    'fail (a service of the same name is an error) or reuse (it is the result, never deleted by this step)',
+  );
   return {
     operation: 'create-service',
     common,
@@ -159,7 +149,7 @@ export function readCreateService(common: CommonSettings, bodyInput: Record<stri
     waitForReady: readBoolean('wait-for-ready', true),
     waitTimeoutMs: parseDuration('wait-timeout', readInput('wait-timeout') ?? '30m'),
     deleteOnExit: readBoolean('delete-on-exit', true),
-    ifExists: ifExists as CreateServiceSettings['ifExists'],
+    ifExists,
   };
 }
 
@@ -180,13 +170,6 @@ function checkNumber(rule: NumberRule, input: string, value: number, given: unkn
   const fits = Number.isFinite(value) && value >= rule.min && value <= rule.max && value % rule.step === 0;
   if (!fits) throw new InputError(input, `is ${quote(given)}`, rule.accepted);
   return value;
-}
-
-function checkUuid(input: string, text: string): string {
-  if (!isUuid(text)) {
-    throw new InputError(input, `is ${quote(text)}, not a UUID`, 'the UUID of a backup of a service in the same region');
-  }
-  return text.toLowerCase();
 }
 
 const TAG_ACCEPTED =

@@ -24,14 +24,12 @@ export function readBoolean(name: string, fallback: boolean): boolean {
   throw new InputError(name, `is ${quote(value)}, not a boolean`, 'true or false');
 }
 
-export function parseUuid(name: string, value: string): string {
-  if (!isUuid(value)) {
-    throw new InputError(
-      name,
-      `is ${quote(value)}, not a UUID`,
-      'a UUID such as 123e4567-e89b-12d3-a456-426614174000 (copy it from the ClickHouse Cloud console)',
-    );
-  }
+export function parseUuid(
+  name: string,
+  value: string,
+  accepted = 'a UUID such as 123e4567-e89b-12d3-a456-426614174000 (copy it from the ClickHouse Cloud console)',
+): string {
+  if (!isUuid(value)) throw new InputError(name, `is ${quote(value)}, not a UUID`, accepted);
   return value.toLowerCase();
 }
 
@@ -42,10 +40,10 @@ export function requireInput(name: string, meaning: string): string {
 }
 
 /** One of a fixed set of words (case-insensitive), or the fallback when empty. */
-export function readChoice<T extends string>(name: string, choices: readonly T[], fallback: T): T {
+export function readChoice<T extends string>(name: string, choices: readonly T[], fallback: T, accepted = choices.join(' or ')): T {
   const value = readInput(name);
   if (value === undefined) return fallback;
   const choice = choices.find((c) => c === value.toLowerCase());
-  if (!choice) throw new InputError(name, `is ${quote(value)}`, choices.join(' or '));
+  if (!choice) throw new InputError(name, `is ${quote(value)}`, accepted);
   return choice;
 }

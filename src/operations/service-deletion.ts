@@ -1,3 +1,4 @@
+import { CancelledError } from '../cancel.js';
 import type { ApiClient, ApiResponse } from '../api/client.js';
 import { ApiError } from '../api/errors.js';
 import { intervals } from '../intervals.js';
@@ -64,6 +65,8 @@ export async function deleteServices(
       try {
         await advance(client, organizationId, progress, log);
       } catch (error) {
+        // A cancelled job stops here; only one service's trouble is its outcome.
+        if (error instanceof CancelledError) throw error;
         progress.failure = error instanceof Error ? error.message : String(error);
       }
     }
