@@ -10,6 +10,7 @@ import {
   apiRequests,
   errorLines,
   expectLostKeyReplacedThenRevoked,
+  expectUnsettledKeyDeletedByPost,
   keysNamed,
   reverseEndpointInputs,
   stepInputs,
@@ -92,14 +93,7 @@ describe('a create whose answer cannot be read may have committed', () => {
   test('the answer lost and the look-up failing too: the step fails, and the post step deletes the key it recorded', async () => {
     emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
     emulator().addFault({ method: 'GET', times: 2, fault: { kind: 'status', status: 503 } });
-    const inputs = stepInputs(emulator(), { operation: 'create-key', 'max-attempts': '2' });
-    const main = await runStep(inputs);
-    expect(main.exitCode).toBe(1);
-    const { name } = JSON.parse(main.state.intent ?? '{}') as { name?: string };
-    expect(keysNamed(emulator(), name)).toHaveLength(1);
-    const post = await runStep(inputs, { state: main.state });
-    expect(post.exitCode).toBe(0);
-    expect(keysNamed(emulator(), name)).toEqual([]);
+    await expectUnsettledKeyDeletedByPost(emulator());
   });
 
   test('create-reverse-private-endpoint answered as HTML: the endpoint made is found and kept, nothing else taken for it', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
-import { runStep, type StepRun } from '../emulator/runner.js';
-import { apiRequests, errorLines, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
+import { runStep } from '../emulator/runner.js';
+import { apiRequests, errorLines, intentName, reverseEndpointInputs, stepInputs, useEmulator } from './helpers/emulator.js';
 import { CONTRACT_INTERVALS } from './helpers/intervals.js';
 import { cancelledMain, sleep, until } from './helpers/signals.js';
 
@@ -20,7 +20,6 @@ const keysNamed = (name: string | undefined) =>
   emulator()
     .keys()
     .filter((key) => key.name === name);
-const intentOf = (run: StepRun) => JSON.parse(run.state.intent ?? '{}') as { name?: string };
 
 describe('create-key cancelled while the API holds its answer', () => {
   // The API commits the key, then takes 1.5 s to answer: the signal lands in between.
@@ -33,7 +32,7 @@ describe('create-key cancelled while the API holds its answer', () => {
     expect(main.exitCode).toBe(1);
     expect(errorLines(main.stdout)).toEqual([expect.stringMatching(/^::error::The step was cancelled \(SIGINT\) before it could finish/)]);
     expect(main.outputs.id).toBeUndefined();
-    const name = intentOf(main).name;
+    const name = intentName(main.state);
     const [key] = keysNamed(name);
     expect(main.state.created).toBe(key?.id);
     const post = await runStep(inputs, { state: main.state });
@@ -51,7 +50,7 @@ describe('create-key cancelled while the API holds its answer', () => {
     const main = await cancelledMain(inputs, received('POST'), signals);
     expect(main.exitCode).not.toBe(0);
     expect(main.state.created).toBeUndefined();
-    const { name } = intentOf(main);
+    const name = intentName(main.state);
     expect(name).toMatch(/^gha-octo-org-octo-repo-/);
     await until(committed('POST'));
     expect(keysNamed(name)).toHaveLength(1);

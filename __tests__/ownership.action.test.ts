@@ -4,13 +4,13 @@ import {
   apiRequests,
   errorLines,
   expectLostKeyReplacedThenRevoked,
+  expectUnsettledKeyDeletedByPost,
+  intentName,
   keysNamed,
   reverseEndpointInputs,
   stepInputs,
   useEmulator,
 } from './helpers/emulator.js';
-
-const intentName = (state: Record<string, string>) => (JSON.parse(state.intent ?? '{}') as { name?: string }).name;
 
 describe("the API's clock ten minutes behind the runner's", () => {
   const emulator = useEmulator({ clockOffsetMs: -10 * 60_000 });
@@ -23,14 +23,7 @@ describe("the API's clock ten minutes behind the runner's", () => {
   test('the post step of a step killed before the answer finds the key by its generated name', async () => {
     emulator().addFault({ method: 'POST', fault: { kind: 'drop-after-commit' } });
     emulator().addFault({ method: 'GET', path: /\/keys$/, times: 2, fault: { kind: 'status', status: 503 } });
-    const inputs = stepInputs(emulator(), { operation: 'create-key', 'max-attempts': '2' });
-    const main = await runStep(inputs);
-    expect(main.exitCode).toBe(1);
-    const name = intentName(main.state);
-    expect(keysNamed(emulator(), name)).toHaveLength(1);
-    const post = await runStep(inputs, { state: main.state });
-    expect(post.exitCode).toBe(0);
-    expect(keysNamed(emulator(), name)).toEqual([]);
+    await expectUnsettledKeyDeletedByPost(emulator());
   });
 });
 

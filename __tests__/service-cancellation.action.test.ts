@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { runStep } from '../emulator/runner.js';
-import { errorLines, useEmulator } from './helpers/emulator.js';
+import { errorLines, intentName, useEmulator } from './helpers/emulator.js';
 import { named, serviceInputs } from './helpers/services.js';
 import { cancelledMain, until } from './helpers/signals.js';
 
@@ -9,7 +9,6 @@ import { cancelledMain, until } from './helpers/signals.js';
 const emulator = useEmulator({ serviceTransitionPolls: 1, serviceFilterIgnored: true });
 const received = () => emulator().requests.some((r) => r.method === 'POST');
 const committed = () => emulator().requests.some((r) => r.method === 'POST' && r.status === 200);
-const nameOf = (state: Record<string, string>) => (JSON.parse(state.intent ?? '{}') as { name?: string }).name;
 
 describe('create-service cancelled', () => {
   // The API commits the service, then takes 1.5 s to answer: the signal lands in between.
@@ -21,13 +20,13 @@ describe('create-service cancelled', () => {
     const main = await cancelledMain(inputs, received, ['SIGINT']);
     expect(main.exitCode).toBe(1);
     expect(errorLines(main.stdout)).toEqual([expect.stringMatching(/^::error::The step was cancelled \(SIGINT\) before /)]);
-    expect(nameOf(main.state)).toEqual(expect.any(String));
-    const made = named(emulator(), nameOf(main.state));
+    expect(intentName(main.state)).toEqual(expect.any(String));
+    const made = named(emulator(), intentName(main.state));
     expect(made).toHaveLength(1);
     expect(main.state.created).toBe(made[0]?.id);
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(named(emulator(), nameOf(main.state))).toEqual([]);
+    expect(named(emulator(), intentName(main.state))).toEqual([]);
   });
 
   test('SIGINT after the answer, while waiting for running: no poll follows; the post step deletes the service', async () => {
@@ -42,7 +41,7 @@ describe('create-service cancelled', () => {
     expect(polls.filter((r) => r.at > signalledAt + 500)).toEqual([]);
     const post = await runStep(inputs, { state: main.state });
     expect(post.exitCode).toBe(0);
-    expect(named(emulator(), nameOf(main.state))).toEqual([]);
+    expect(named(emulator(), intentName(main.state))).toEqual([]);
   });
 
   test.each([

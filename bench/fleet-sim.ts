@@ -5,6 +5,7 @@
  * takes milliseconds, so the pacing can be judged over many runs where `npm run bench -- fleet`
  * measures one. The timing of the steps is calibrated to the measured fleets on two cores.
  */
+import { FixedWindow } from '../emulator/server.js';
 import { type PacerHandover, type PacerRole, RateLimitPacer } from '../src/api/rate-limit.js';
 
 export const LIMIT = 10;
@@ -44,7 +45,7 @@ function seeded(seed: number): () => number {
  */
 export function simulateFleet(jobs: number, seed: number, slowness = 1): FleetRun {
   const random = seeded(seed * 7_919 + jobs);
-  let window: { start: number; count: number } | undefined;
+  const window = new FixedWindow(LIMIT, WINDOW_MS);
   const queue: { at: number; run: () => void }[] = [];
   let now = 0;
   let requests = 0;
@@ -52,15 +53,10 @@ export function simulateFleet(jobs: number, seed: number, slowness = 1): FleetRu
   let end = 0;
 
   const answer = (at: number) => {
-    if (!window || at >= window.start + WINDOW_MS) window = { start: at, count: 0 };
-    window.count += 1;
     requests += 1;
-    const values: Record<string, string> = {
-      'x-ratelimit-remaining': String(Math.max(0, LIMIT - window.count)),
-      'x-ratelimit-reset': String((window.start + WINDOW_MS - at) / 1000),
-      'x-ratelimit-policy': `${LIMIT};w=${WINDOW_MS / 1000};comment="fixed window"`,
-    };
-    return { ok: window.count <= LIMIT, headers: { get: (name: string) => values[name.toLowerCase()] ?? null } };
+    const { admitted, headers } = window.take(at);
+    const values = new Map(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
+    return { ok: admitted, headers: { get: (name: string) => values.get(name.toLowerCase()) ?? null } };
   };
 
   /** A step of one request, paced as the client paces it; `done` gets the pacer once it is answered. */
@@ -120,7 +116,7 @@ export function simulateFleet(jobs: number, seed: number, slowness = 1): FleetRu
 }
 
 /** The q-quantile (0..1) of many runs' figures. */
-export function quantile(values: number[], q: number): number {
+function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
 }

@@ -164,6 +164,31 @@ function rateLimitHeaders(limit: number, windowMs: number, remaining: number, re
   };
 }
 
+/**
+ * The API's rate limit for one key as the emulator keeps it: a fixed window that starts at the
+ * first request after the last one ended. bench/fleet-sim.ts counts its simulated requests here too.
+ */
+export class FixedWindow {
+  private start = Number.NEGATIVE_INFINITY;
+  private count = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly windowMs: number,
+  ) {}
+
+  /** Counts a request at `now`: whether the window admits it, and its answer's rate-limit headers. */
+  take(now: number): { admitted: boolean; headers: Record<string, string> } {
+    if (now >= this.start + this.windowMs) {
+      this.start = now;
+      this.count = 0;
+    }
+    this.count += 1;
+    const { limit, windowMs, count, start } = this;
+    return { admitted: count <= limit, headers: rateLimitHeaders(limit, windowMs, limit - count, start + windowMs - now) };
+  }
+}
+
 const faultRuleValidator = new Ajv({ allErrors: true }).compile({
   type: 'object',
   additionalProperties: false,
@@ -224,7 +249,7 @@ class EmulatorServer implements Emulator {
   });
   private readonly createdAt = new Date().toISOString();
   private readonly faults: (FaultRule & { remaining: number })[] = [];
-  private readonly windows = new Map<string, { start: number; count: number }>();
+  private readonly windows = new Map<string, FixedWindow>();
   private readonly roleList: Roles;
   private readonly keyList: Keys;
   private readonly privateEndpointList: PrivateEndpoints;
@@ -533,13 +558,10 @@ class EmulatorServer implements Emulator {
     headers: Record<string, string>,
   ): void {
     let window = this.windows.get(key.id);
-    if (!window || now >= window.start + windowMs) {
-      window = { start: now, count: 0 };
-      this.windows.set(key.id, window);
-    }
-    window.count += 1;
-    Object.assign(headers, rateLimitHeaders(limit, windowMs, limit - window.count, window.start + windowMs - now));
-    if (window.count > limit) throw new ApiError(429, { error: 'TOO_MANY_REQUESTS' });
+    if (!window) this.windows.set(key.id, (window = new FixedWindow(limit, windowMs)));
+    const taken = window.take(now);
+    Object.assign(headers, taken.headers);
+    if (!taken.admitted) throw new ApiError(429, { error: 'TOO_MANY_REQUESTS' });
   }
 
   private route(method: string, path: string) {

@@ -10,6 +10,8 @@ const CONTRACT = {
   retryBaseMs: 1_000,
   /** How long one IP lookup URL has to answer before the next is asked. */
   ipLookupTimeoutMs: 5_000,
+  /** How long a service's `/ping` has to answer before the try counts as not ready. */
+  pingTimeoutMs: 5_000,
   /** Between DELETEs of a service the API answers 409 although it is in a deletable state (the vendor's provider waits 10 s). */
   deleteConflictRetryMs: 10_000,
 };

@@ -4,6 +4,7 @@ import { InputError } from './inputs/errors.js';
 import { info } from './log.js';
 import type { OperationResult } from './operations/result.js';
 import { mask, redact, scrub } from './secrets.js';
+import { reasonOf } from './reason.js';
 
 /** Masks the result's secrets, then sets every output, saves state, exports env and writes the summary. */
 export async function publish(result: OperationResult): Promise<void> {
@@ -36,7 +37,7 @@ function resultOutput({ result, response, secrets }: OperationResult): string {
 /** Fails the step with one `::error::` line (core escapes newlines, so API text cannot start a command). */
 export async function fail(operation: string, error: unknown): Promise<void> {
   // Scrubbed again here: whatever raised it, a failure's text never carries a known credential.
-  const message = scrub(error instanceof Error ? error.message : String(error));
+  const message = scrub(reasonOf(error));
   core.setFailed(message);
   await writeSummary(
     [
@@ -75,7 +76,7 @@ async function writeSummary(rows: Array<[string, string]>, outcome: string, deta
     await summary.write();
   } catch (error) {
     // The summary is a courtesy: failing to write it must not fail (or fail twice) a step.
-    core.warning(`Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`);
+    core.warning(`Could not write the job summary: ${reasonOf(error)}`);
   }
 }
 

@@ -12,6 +12,7 @@ import { finishPrivateEndpoint } from './operations/create-private-endpoint.js';
 import { finishReverseEndpoint } from './operations/create-reverse-private-endpoint.js';
 import { checkSameCredentials, leftAsItIs } from './operations/same-credentials.js';
 import { maskSuppliedSecrets } from './secrets.js';
+import { reasonOf } from './reason.js';
 
 const OPERATION = {
   key: 'create-key',
@@ -82,8 +83,6 @@ async function connectAsMain(intent: Intent, record: JournalRecord) {
   checkSameCredentials(intent, record, common.credentials.keyId, common.organizationId);
   return { client: await connect(common, undefined, { step: 'post', handover: readHandover() }), organizationId: common.organizationId };
 }
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The post entry point @github/local-action calls (`--post src/post.ts`). */
 export const run = runPost;

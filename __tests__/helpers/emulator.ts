@@ -75,3 +75,22 @@ export async function expectLostKeyReplacedThenRevoked(emulator: Emulator): Prom
   expect(post.exitCode).toBe(0);
   expect(keysNamed(emulator, main.outputs.name)).toEqual([]);
 }
+
+/** The name the main step recorded for what it was about to make (its saved intent). */
+export const intentName = (state: Record<string, string>) => (JSON.parse(state.intent ?? '{}') as { name?: string }).name;
+
+/**
+ * A create-key step whose answer was lost (`fault` is already added) and whose look-up for the key
+ * fails too (`max-attempts` 2): the step fails, the key recorded under its name is left, and its
+ * post step deletes it.
+ */
+export async function expectUnsettledKeyDeletedByPost(emulator: Emulator): Promise<void> {
+  const inputs = stepInputs(emulator, { operation: 'create-key', 'max-attempts': '2' });
+  const main = await runStep(inputs);
+  expect(main.exitCode).toBe(1);
+  const name = intentName(main.state);
+  expect(keysNamed(emulator, name)).toHaveLength(1);
+  const post = await runStep(inputs, { state: main.state });
+  expect(post.exitCode).toBe(0);
+  expect(keysNamed(emulator, name)).toEqual([]);
+}

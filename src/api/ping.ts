@@ -2,8 +2,7 @@ import fetch from 'node-fetch';
 import { mask } from '../secrets.js';
 import { proxyAgent } from './proxy.js';
 import { isLoopbackHost } from './secure-url.js';
-
-const PING_TIMEOUT_MS = 5_000;
+import { intervals } from '../intervals.js';
 
 /** The service's `/ping` URL: https, except http to a loopback host (a local emulator has no certificate). */
 export function pingUrl(host: string, port: number): URL {
@@ -17,7 +16,7 @@ export function pingUrl(host: string, port: number): URL {
  */
 export async function ping(url: URL): Promise<{ ok: true } | { ok: false; problem: string }> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), PING_TIMEOUT_MS);
+  const timer = setTimeout(() => controller.abort(), intervals.pingTimeoutMs);
   try {
     const response = await fetch(url.href, { signal: controller.signal, agent: await proxyAgent(url, mask) });
     const text = (await response.text()).trim();
@@ -27,7 +26,8 @@ export async function ping(url: URL): Promise<{ ok: true } | { ok: false; proble
     const err = error as { name?: string; code?: string; message?: string };
     return {
       ok: false,
-      problem: err.name === 'AbortError' ? `no answer within ${PING_TIMEOUT_MS / 1000} s` : (err.code ?? err.message ?? 'network error'),
+      problem:
+        err.name === 'AbortError' ? `no answer within ${intervals.pingTimeoutMs / 1000} s` : (err.code ?? err.message ?? 'network error'),
     };
   } finally {
     clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { type CommonSettings, parseSecureUrl, readService } from './common.js';
-import { normaliseSource } from './ip-access-list.js';
+import { asBlock, normaliseSource } from './ip-access-list.js';
 import { stepMark } from './key-name.js';
 import { InputError } from './errors.js';
 import { readBoolean, readInput, splitList } from './read.js';
@@ -29,7 +29,7 @@ export function readAllowRunnerIp(common: CommonSettings): AllowRunnerIpSettings
     operation: 'allow-runner-ip',
     common,
     serviceId: readService(),
-    ...(source === undefined ? {} : { source: source.includes('/') ? source : `${source}/32` }),
+    ...(source === undefined ? {} : { source: asBlock(source) }),
     lookupUrls: readLookupUrls(),
     ...describe(readInput('description')),
     removeOnExit: readBoolean('remove-on-exit', true),

@@ -47,6 +47,9 @@ function parseJsonList(input: string, text: string): IpAccessListEntry[] {
 }
 
 // The document describes the entries as "IPv4 address or IPv4 CIDR"; an IPv6 one fails here, not at the API.
+/** A source as a CIDR block: a single address is `a.b.c.d/32` (which the API may list as the bare address). */
+export const asBlock = (source: string | undefined): string => (source?.includes('/') ? source : `${source ?? ''}/32`);
+
 export function normaliseSource(input: string, source: string): string {
   const shown = quote(source);
   if (ipaddr.IPv6.isValid(source.split('/')[0] as string)) {

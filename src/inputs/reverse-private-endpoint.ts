@@ -60,6 +60,9 @@ const TYPE_FIELDS: Record<ReversePrivateEndpointType, FieldRule[]> = {
   ],
 };
 
+/** The fields that say what an endpoint connects to: its type and every type's own fields. */
+export const TARGET_FIELDS = ['type', ...Object.values(TYPE_FIELDS).flatMap((rules) => rules.map((rule) => rule.field))] as const;
+
 /** The API refuses custom private DNS names for this type. */
 const NO_DNS_MAPPINGS: ReversePrivateEndpointType = 'MSK_MULTI_VPC';
 const DNS_NAME_FORM =

@@ -8,6 +8,7 @@ import type { Intent, JournalRecord } from '../journal.js';
 import type { OperationContext, PostContext } from './context.js';
 import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
+import { asBlock } from '../inputs/ip-access-list.js';
 
 type EntryIntent = Extract<Intent, { kind: 'ip-entry' }>;
 
@@ -18,9 +19,6 @@ async function readList(
 ): Promise<ApiResponse<Service & { ipAccessList: IpAccessListEntry[] }>> {
   return (await client.get<Service>(path, ['ipAccessList'])) as ApiResponse<Service & { ipAccessList: IpAccessListEntry[] }>;
 }
-
-/** A listed source as a CIDR block: the API may list `a.b.c.d/32` as the bare address. */
-const asBlock = (source: string | undefined): string => (source?.includes('/') ? source : `${source ?? ''}/32`);
 
 /**
  * The listed entry for `source` itself, however the API spells a single address; of several (an

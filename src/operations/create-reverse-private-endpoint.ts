@@ -2,7 +2,7 @@ import type { AmbiguousHandler, ApiClient, ApiResponse } from '../api/client.js'
 import { fieldOutputs } from '../api/fields.js';
 import { reversePrivateEndpointPath, reversePrivateEndpointsPath } from '../api/paths.js';
 import type { ReversePrivateEndpoint } from '../api/types.js';
-import { FAILED_STATUSES, type ReversePrivateEndpointSettings } from '../inputs/reverse-private-endpoint.js';
+import { FAILED_STATUSES, type ReversePrivateEndpointSettings, TARGET_FIELDS } from '../inputs/reverse-private-endpoint.js';
 import type { Intent, JournalRecord } from '../journal.js';
 import type { OperationContext, PostContext } from './context.js';
 import { deleteReverseEndpointIfPresent } from './delete-reverse-private-endpoint.js';
@@ -11,6 +11,7 @@ import { recordedCreate } from './recorded-create.js';
 import type { OperationResult } from './result.js';
 import { waitForReady } from './wait-for-ready.js';
 import { isUuid, madeIdProblem } from '../uuid.js';
+import { reasonOf } from '../reason.js';
 
 /** Every output the interface promises, so a field the API leaves out is empty, not missing. */
 const EMPTY_OUTPUTS = {
@@ -29,17 +30,6 @@ const EMPTY_OUTPUTS = {
   'gcp-service-attachment': '',
   'custom-private-dns-mappings': '[]',
 };
-/** The fields that say what an endpoint connects to; the request's type fields are among them. */
-const TARGET_FIELDS = [
-  'type',
-  'vpcEndpointServiceName',
-  'vpcResourceConfigurationId',
-  'vpcResourceShareArn',
-  'mskClusterArn',
-  'mskAuthentication',
-  'gcpServiceAttachment',
-] as const;
-
 type EndpointIntent = Extract<Intent, { kind: 'reverse-endpoint' }>;
 
 export async function createReversePrivateEndpoint(
@@ -230,5 +220,3 @@ export async function finishReverseEndpoint(
   if (record.created && !record.ambiguous) await deleteEach(client, organizationId, intent.serviceId, recorded, log, what);
   else await deleteMarked(client, organizationId, intent, undefined, log, what, recorded);
 }
-
-const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));

@@ -4,6 +4,7 @@ import type { Intent, JournalRecord } from '../journal.js';
 import type { PostContext } from './context.js';
 import { deleteKeyIfPresent } from './delete-key.js';
 import { listKeys } from './list-keys.js';
+import { reasonOf } from '../reason.js';
 
 /** The API's clock and the runner's may disagree by this much. */
 const CLOCK_SKEW_MS = 120_000;
@@ -45,12 +46,13 @@ export function matchingKeys(keys: ApiKey[], mark: Pick<KeyMark, 'name' | 'sentA
   );
 }
 
-const howToDelete = (id: string) =>
+/** How a user deletes a key the action could not: the words of an `::error::`. */
+export const howToDeleteKey = (id: string) =>
   `delete it in the ClickHouse Cloud console (Organization > API keys) or with operation: delete-key, key: ${id}`;
 
 /** Names keys the step cannot prove its own, with how to delete each; the message of a failure. */
 function unprovable(keys: ApiKey[], mark: KeyMark, why: string): string {
-  const named = keys.map((key) => `${key.id} (${howToDelete(key.id as string)})`).join('; ');
+  const named = keys.map((key) => `${key.id} (${howToDeleteKey(key.id as string)})`).join('; ');
   return `${why}, and the step cannot prove which key is its own: key(s) named ${JSON.stringify(mark.name)} created since it began: ${named}. Nothing was deleted; if they are this step's, delete them.`;
 }
 
@@ -77,7 +79,7 @@ export function keyRecovery(context: KeyRecoveryContext): AmbiguousHandler<ApiKe
     try {
       for (const key of found) await deleteKeyIfPresent(client, organizationId, key.id as string);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = reasonOf(error);
       throw new Error(
         `This step created key(s) ${ids} although no answer (and so no secret) came, and could not delete them: ${reason}. Delete them by hand.`,
         { cause: error },
@@ -108,7 +110,7 @@ export async function settleCopies(context: KeyRecoveryContext, keep: string): P
       log(`Deleted late copies of this step's key: ${ids}.`);
     }
   } catch (error) {
-    warn(`Could not check for late copies of this step's key: ${error instanceof Error ? error.message : String(error)}`);
+    warn(`Could not check for late copies of this step's key: ${reasonOf(error)}`);
   }
 }
 
@@ -122,7 +124,7 @@ export async function finishKey(intent: KeyIntent, record: JournalRecord, contex
   try {
     await revokeAndSweep(intent, record, context);
   } catch (error) {
-    throw new Error(mayBeAlive(intent, record, error instanceof Error ? error.message : String(error)), { cause: error });
+    throw new Error(mayBeAlive(intent, record, reasonOf(error)), { cause: error });
   }
 }
 

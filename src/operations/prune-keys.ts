@@ -5,6 +5,7 @@ import type { PruneKeysSettings } from '../inputs/prune-keys.js';
 import { deleteKeyIfPresent } from './delete-key.js';
 import { listKeys } from './list-keys.js';
 import type { OperationResult } from './result.js';
+import { reasonOf } from '../reason.js';
 
 /**
  * Keys left by runs that never reached their post step: named with the prefix, and expired or
@@ -36,7 +37,7 @@ export async function pruneKeys(settings: PruneKeysSettings, client: ApiClient, 
       if (wasGone) warnings.push(`API key ${key.id} (${key.name}) was already gone, deleted by someone else.`);
       else deleted.push(key);
     } catch (error) {
-      failures.push(`${key.id} (${key.name}): ${error instanceof Error ? error.message : String(error)}`);
+      failures.push(`${key.id} (${key.name}): ${reasonOf(error)}`);
     }
   }
   const gone = settings.dryRun ? stale : deleted;

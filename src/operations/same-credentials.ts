@@ -1,4 +1,5 @@
 import type { Intent, JournalRecord } from '../journal.js';
+import { howToDeleteKey } from './key-recovery.js';
 import { howToDeleteService } from './service-deletion.js';
 
 /** Whether the post step will send anything for this record: only then do its credentials matter. */
@@ -25,7 +26,9 @@ function leftBehind(intent: Intent, record: JournalRecord): string {
   const { created } = record;
   switch (intent.kind) {
     case 'key':
-      return `API key ${created ?? JSON.stringify(intent.name)}: delete it in the ClickHouse Cloud console (Organization > API keys) or with operation: delete-key${created ? `, key: ${created}` : ''}`;
+      return created
+        ? `API key ${created}: ${howToDeleteKey(created)}`
+        : `API key ${JSON.stringify(intent.name)}: delete it in the ClickHouse Cloud console (Organization > API keys) or with operation: delete-key`;
     case 'service':
       return `service ${created ?? `tagged gha-mark=${intent.mark}`}: ${created ? howToDeleteService(created) : 'delete it in the ClickHouse Cloud console'}`;
     case 'reverse-endpoint':

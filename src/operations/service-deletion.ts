@@ -7,6 +7,7 @@ import type { Service } from '../api/types.js';
 import { formatDuration } from '../inputs/duration.js';
 import { isGone } from './gone.js';
 import { listServices } from './service-tags.js';
+import { reasonOf } from '../reason.js';
 
 /** The states the live API deletes in (its 409 lists them): tried when a service will not stop. */
 const LIVE_DELETABLE = ['provisioning', 'starting', 'awaking', 'idle', 'degraded', 'failed'];
@@ -67,7 +68,7 @@ export async function deleteServices(
       } catch (error) {
         // A cancelled job stops here; only one service's trouble is its outcome.
         if (error instanceof CancelledError) throw error;
-        progress.failure = error instanceof Error ? error.message : String(error);
+        progress.failure = reasonOf(error);
       }
     }
     const waiting = pending();

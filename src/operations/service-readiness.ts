@@ -4,6 +4,7 @@ import { ping, pingUrl } from '../api/ping.js';
 import type { Service } from '../api/types.js';
 import { CancelledError } from '../cancel.js';
 import { formatDuration } from '../inputs/duration.js';
+import { reasonOf } from '../reason.js';
 
 /** States a service leaves for `running` only on a command, which create-service never sends. */
 const CANNOT_RUN = ['stopped', 'stopping', 'failed', 'degraded', 'terminating', 'terminated', 'softdeleting', 'softdeleted'];
@@ -71,7 +72,7 @@ export async function waitUntilServing(
       return {
         service,
         response,
-        failure: `Polling service ${service.id} failed after ${waited()} (last state ${state}): ${error instanceof Error ? error.message : String(error)}`,
+        failure: `Polling service ${service.id} failed after ${waited()} (last state ${state}): ${reasonOf(error)}`,
       };
     }
     service = response.result;

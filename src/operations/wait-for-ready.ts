@@ -3,6 +3,7 @@ import type { ReversePrivateEndpoint, ReversePrivateEndpointStatus } from '../ap
 import { formatDuration } from '../inputs/duration.js';
 import { FAILED_STATUSES } from '../inputs/reverse-private-endpoint.js';
 import { intervals } from '../intervals.js';
+import { reasonOf } from '../reason.js';
 
 export interface WaitOptions {
   /** The statuses that end the wait well (default Ready). */
@@ -67,7 +68,7 @@ export async function waitForReady(
       response = await client.get<ReversePrivateEndpoint>(path);
     } catch (error) {
       // The endpoint exists: its last known state still becomes the outputs.
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = reasonOf(error);
       return {
         response,
         failure: `Polling the reverse private endpoint failed after ${waited(now() - started)} (last status ${status ?? 'unknown'}): ${reason}`,
