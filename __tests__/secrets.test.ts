@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { redact } from '../src/secrets.js';
+import { mask, redact, scrub } from '../src/secrets.js';
 import { ACTION_VERSION } from '../src/version.js';
 
 describe('redact', () => {
@@ -22,6 +22,11 @@ describe('redact', () => {
       nested: [{ url: 'https://u:***@host' }],
     });
   });
+});
+
+test('a secret with spaces around it is masked as the step uses it too: trimmed', () => {
+  mask('  s3cr3t-with-spaces  ');
+  expect(scrub('the API said: s3cr3t-with-spaces is wrong')).toBe('the API said: *** is wrong');
 });
 
 test("the User-Agent version is package.json's", () => {

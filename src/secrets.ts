@@ -8,15 +8,19 @@ const MASK = '***';
 /** Every value this step hides, so text the step did not write (API error text) can be scrubbed of them too. */
 const hidden = new Set<string>();
 
-/** Registers a value with the runner's log masker; each line too, since the runner masks line by line. */
+/**
+ * Registers a value with the runner's log masker; each line too, trimmed, since the runner masks
+ * line by line and the step uses a value read from the environment trimmed.
+ */
 export function mask(value: string | undefined): void {
   if (!value) return;
   core.setSecret(value);
   hide(value);
   for (const line of value.split(/\r?\n/)) {
-    if (line.trim() !== '' && line !== value) {
-      core.setSecret(line.trim());
-      hide(line.trim());
+    const trimmed = line.trim();
+    if (trimmed !== '' && trimmed !== value) {
+      core.setSecret(trimmed);
+      hide(trimmed);
     }
   }
 }
